@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { DEVICE_ACTIONS, DEVICE_EVENT_KINDS } from './names';
+
+const epochSeconds = z.number().int().nonnegative();
+
+/** device.event.v1.<kind>: something a Junos device reported through its signed webhook. */
+export const DeviceEvent = z.strictObject({
+  eventId: z.string().min(1),
+  device: z.string().min(1),
+  kind: z.enum(DEVICE_EVENT_KINDS),
+  severity: z.enum(['info', 'warning', 'critical']),
+  occurredAt: epochSeconds,
+  message: z.string(),
+  attributes: z.record(z.string(), z.string()),
+});
+/** A device event. */
+export type DeviceEvent = z.infer<typeof DeviceEvent>;
+
+/** device.action.v1.<action>: a request to act on a device. */
+export const DeviceAction = z.strictObject({
+  actionId: z.string().min(1),
+  action: z.enum(DEVICE_ACTIONS),
+  device: z.string().min(1),
+  requestedBy: z.string().min(1),
+  requestedAt: epochSeconds,
+  /** The maintenance this action serves (drain before, restore after). */
+  maintenance: z.strictObject({ providerType: z.string(), maintenanceId: z.string() }).optional(),
+  /** drain/restore: the BGP session; restart-daemon: the daemon; reboot: optional time. */
+  params: z
+    .strictObject({
+      bgpGroup: z.string().optional(),
+      bgpNeighbor: z.string().optional(),
+      interface: z.string().optional(),
+      daemon: z.string().optional(),
+      at: epochSeconds.optional(),
+      jtacCase: z.string().optional(),
+    })
+    .default({}),
+  dryRun: z.boolean().default(false),
+});
+/** A device action request. */
+export type DeviceAction = z.infer<typeof DeviceAction>;
+
+/** device.action-result.v1: how a device action ended. */
+export const DeviceActionResult = z.strictObject({
+  actionId: z.string().min(1),
+  action: z.enum(DEVICE_ACTIONS),
+  device: z.string().min(1),
+  outcome: z.enum(['succeeded', 'failed', 'skipped']),
+  detail: z.string(),
+  finishedAt: epochSeconds,
+  artifacts: z.array(z.string()).default([]),
+});
+/** A device action result. */
+export type DeviceActionResult = z.infer<typeof DeviceActionResult>;

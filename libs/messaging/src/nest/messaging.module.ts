@@ -1,0 +1,52 @@
+import { Inject, Injectable, Module, type DynamicModule, type INestApplication, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Bus, type BusOptions } from '../bus';
+import type { ConsumerHooks, ConsumerSpec } from '../consumer';
+import { JetStreamExceptionFilter, JetStreamTransport } from './jetstream.transport';
+
+/** Injection token of the BusOptions. */
+export const BUS_OPTIONS = Symbol('BUS_OPTIONS');
+
+/** Owns the app's Bus: connects and provisions at start, drains at shutdown. */
+@Injectable()
+export class BusLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(Bus) private readonly bus: Bus) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus.close();
+  }
+}
+
+/** Provides a connected, provisioned `Bus` to the app. */
+@Module({})
+export class MessagingModule {
+  /** The bus for these options. Connection and provisioning happen before the app starts. */
+  static forRoot(options: BusOptions): DynamicModule {
+    const busProvider: Provider = {
+      provide: Bus,
+      useFactory: async () => {
+        const bus = await Bus.connect(options);
+        await bus.provision();
+        return bus;
+      },
+    };
+    return {
+      module: MessagingModule,
+      global: true,
+      providers: [{ provide: BUS_OPTIONS, useValue: options }, busProvider, BusLifecycle],
+      exports: [Bus],
+    };
+  }
+}
+
+/**
+ * Attaches the JetStream transport to a Nest app: its `@EventPattern` handlers consume the
+ * given durable consumers. Call before `app.startAllMicroservices()`.
+ */
+export function connectJetStream(
+  app: INestApplication,
+  options: { service: string; consumers: ConsumerSpec[]; hooks?: ConsumerHooks },
+): JetStreamTransport {
+  const strategy = new JetStreamTransport({ ...options, bus: () => app.get(Bus) });
+  const ms = app.connectMicroservice({ strategy }, { inheritAppConfig: false });
+  ms.useGlobalFilters(new JetStreamExceptionFilter());
+  return strategy;
+}
