@@ -34,6 +34,7 @@ import {
   type RawNoticeMeta,
   type StreamKey,
 } from '@maintwatch/contracts';
+import { currentCorrelationId } from '@maintwatch/observability';
 import { PayloadError, PermanentError, PublishError, TransientError } from './errors';
 import { Namespace } from './namespace';
 
@@ -61,6 +62,8 @@ export interface BusOptions {
   largeNoticeTtlMs?: number;
   /** Retention per stream. Defaults: 30 days; dead letters 90 days. */
   streamMaxAgeMs?: Partial<Record<StreamKey, number>>;
+  /** Declare streams, buckets and object stores at start (MessagingModule). Default true. */
+  provision?: boolean;
 }
 
 /** Options of one JSON publish. */
@@ -206,7 +209,8 @@ export class Bus {
       if (!res.success) throw new PayloadError(subject, res.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
     }
     const h = natsHeaders();
-    if (options.correlationId) h.set(HEADERS.correlationId, options.correlationId);
+    const correlationId = options.correlationId ?? currentCorrelationId();
+    if (correlationId) h.set(HEADERS.correlationId, correlationId);
     h.set(HEADERS.contentType, 'application/json');
     for (const [k, v] of Object.entries(options.headers ?? {})) h.set(k, v);
     return this.publishBytes(subject, new TextEncoder().encode(JSON.stringify(payload)), options.msgId, h);

@@ -1,5 +1,6 @@
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import { HEADERS, SUBJECTS, schemaFor, type DeadLetter, type StreamKey } from '@maintwatch/contracts';
+import { newCorrelationId, withCorrelation } from '@maintwatch/observability';
 import { PayloadError, PermanentError, TransientError } from './errors';
 import type { Bus } from './bus';
 
@@ -122,15 +123,18 @@ export async function startConsumer(
       const handler = dispatch(subject);
       if (!handler) throw new PermanentError(`no handler for subject ${subject}`);
       const payload = await decoder(msg, subject);
-      await handler(payload, {
+      // The correlation id travels from ingest to notifier: every log line and every
+      // publish made while handling this message carries it.
+      const correlationId = msg.headers?.get(HEADERS.correlationId) || newCorrelationId();
+      await withCorrelation(correlationId, () => handler(payload, {
         subject,
         header: (n) => msg.headers?.get(n) || undefined,
         deliveryCount,
         streamSequence: msg.info.streamSequence,
-        correlationId: msg.headers?.get(HEADERS.correlationId) || undefined,
+        correlationId,
         working: () => msg.working(),
         raw: msg,
-      });
+      }));
       await ackConfirmed(msg);
     } catch (err) {
       error = err;

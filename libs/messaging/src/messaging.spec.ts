@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { SUBJECTS, lifecycleEventId, type NoticeUnparsed } from '@maintwatch/contracts';
 import { ownNats, startNats, testNamespace, type NatsServerHandle } from '@maintwatch/testing';
-import { Bus, PayloadError, PermanentError, TransientError, startConsumer, type Handler, type RunningConsumer } from '@maintwatch/messaging';
+import { Bus } from './bus';
+import { startConsumer, type Handler, type RunningConsumer } from './consumer';
+import { PayloadError, PermanentError, TransientError } from './errors';
 
 const unparsed = (n: number): NoticeUnparsed => ({
   noticeId: `test:msg-${n}@example.net`,

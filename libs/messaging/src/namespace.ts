@@ -6,7 +6,7 @@ import { KV_BUCKETS, OBJECT_STORES, STREAMS, type StreamKey } from '@maintwatch/
  * stream, bucket and object store so that they never see each other.
  */
 export class Namespace {
-  constructor(readonly prefix: string = '') {
+  constructor(readonly prefix = '') {
     if (prefix && !/^[a-z][a-z0-9]{0,31}$/.test(prefix)) {
       throw new Error(`namespace "${prefix}" must be lower-case letters and digits, starting with a letter`);
     }

@@ -24,7 +24,7 @@ export class MessagingModule {
       provide: Bus,
       useFactory: async () => {
         const bus = await Bus.connect(options);
-        await bus.provision();
+        if (options.provision !== false) await bus.provision();
         return bus;
       },
     };

@@ -1,0 +1,4 @@
+import { runService } from '@maintwatch/runtime';
+import { ingestService } from './ingest.service';
+
+void runService(ingestService);

@@ -1,0 +1,4 @@
+import { runService } from '@maintwatch/runtime';
+import { maintenanceApiService } from './maintenance-api.service';
+
+void runService(maintenanceApiService);

@@ -1,0 +1,4 @@
+import { runService } from '@maintwatch/runtime';
+import { notifierService } from './notifier.service';
+
+void runService(notifierService);

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { serviceEnv } from '@maintwatch/runtime';
+
+/** The parser's environment. */
+export const parserConfig = serviceEnv(3002).extend({
+  /** Notices parsed at once by this replica. */
+  PARSER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Deliveries before a notice that keeps failing is dead-lettered. */
+  PARSER_MAX_DELIVER: z.coerce.number().int().min(1).max(100).default(8),
+});
+/** The parser's validated config. */
+export type ParserConfig = z.output<typeof parserConfig>;

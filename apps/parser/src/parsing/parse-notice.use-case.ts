@@ -1,0 +1,87 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SUBJECTS, type RawNotice } from '@maintwatch/contracts';
+import { Bus } from '@maintwatch/messaging';
+import { parseMail, type ParseOutcome } from '@maintwatch/providers';
+import { ParserMetrics } from './parser.metrics';
+import { ProviderOverridesService } from './provider-overrides.service';
+
+/**
+ * Turns one raw notice into maintenance.parsed.v1 (one per maintenance), notice.unparsed.v1
+ * or notice.ignored.v1. Stateless and deterministic: the same bytes give the same messages
+ * with the same ids, so a redelivery (crash mid-message) publishes nothing new.
+ */
+@Injectable()
+export class ParseNoticeUseCase {
+  private readonly logger = new Logger(ParseNoticeUseCase.name);
+
+  constructor(
+    @Inject(Bus) private readonly bus: Bus,
+    @Inject(ProviderOverridesService) private readonly providers: ProviderOverridesService,
+    @Inject(ParserMetrics) private readonly metrics: ParserMetrics,
+  ) {}
+
+  async execute(notice: RawNotice): Promise<ParseOutcome> {
+    const { meta } = notice;
+    const started = process.hrtime.bigint();
+    const outcome = await parseMail(Buffer.from(notice.body.buffer, notice.body.byteOffset, notice.body.byteLength), {
+      registry: this.providers.registry(),
+      providerHint: meta.providerHint,
+    });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const provider = outcome.providerType ?? 'unknown';
+    const base = `${meta.noticeId}#${meta.attempt}`;
+    const correlationId = meta.correlationId;
+    switch (outcome.kind) {
+      case 'parsed':
+        for (const [index, maintenance] of outcome.maintenances.entries()) {
+          await this.bus.publish(
+            SUBJECTS.maintenanceParsed,
+            {
+              noticeId: meta.noticeId,
+              attempt: meta.attempt,
+              index,
+              count: outcome.maintenances.length,
+              providerType: outcome.providerType,
+              parsers: outcome.parsers.length ? outcome.parsers : ['unknown'],
+              maintenance,
+            },
+            { msgId: `${base}/parsed/${index}`, correlationId },
+          );
+        }
+        break;
+      case 'unparsed':
+        await this.bus.publish(
+          SUBJECTS.noticeUnparsed,
+          {
+            noticeId: meta.noticeId,
+            attempt: meta.attempt,
+            providerType: outcome.providerType,
+            sender: outcome.sender ?? meta.sender,
+            subject: outcome.subject ?? meta.subject,
+            reasons: outcome.reasons.length ? outcome.reasons : ['no reason given'],
+          },
+          { msgId: `${base}/unparsed`, correlationId },
+        );
+        break;
+      case 'ignored':
+        await this.bus.publish(
+          SUBJECTS.noticeIgnored,
+          {
+            noticeId: meta.noticeId,
+            attempt: meta.attempt,
+            providerType: outcome.providerType,
+            sender: outcome.sender ?? meta.sender,
+            subject: outcome.subject ?? meta.subject,
+            reason: outcome.reason,
+          },
+          { msgId: `${base}/ignored`, correlationId },
+        );
+        break;
+    }
+    this.metrics.observe(provider, outcome.kind, seconds);
+    this.logger.log(
+      `${meta.noticeId} -> ${outcome.kind} (${provider}${outcome.kind === 'parsed' ? `, ${outcome.maintenances.length} maintenance(s)` : ''}) in ${(seconds * 1000).toFixed(1)} ms`,
+    );
+    return outcome;
+  }
+}

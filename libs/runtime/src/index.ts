@@ -1,0 +1,2 @@
+export { serviceEnv, type ServiceEnv } from './config';
+export { runService, type ServiceDefinition } from './service';

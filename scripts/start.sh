@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Starts the whole stack on embedded defaults: NATS with JetStream and PostgreSQL (the given
+# NATS_URL / DATABASE_URL, else local ones with their data under ./.data), then builds and
+# starts the five services with readable console logs. Ctrl-C stops everything cleanly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+data="$root/.data"
+mkdir -p "$data/logs"
+
+bash scripts/install.sh
+
+pids=()
+pg_dir=""
+cleanup() {
+  trap - INT TERM EXIT
+  echo
+  echo "maintwatch: stopping services..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "$pg_dir" ]; then run_pg pg_ctl -D "$pg_dir" -m fast -w stop >/dev/null 2>&1 || true; fi
+  echo "maintwatch: stopped."
+}
+trap cleanup INT TERM EXIT
+
+# --- NATS -------------------------------------------------------------------------------
+if [ -z "${NATS_URL:-}" ]; then
+  port=${MAINTWATCH_NATS_PORT:-14222}
+  mkdir -p "$data/nats"
+  nats-server -a 127.0.0.1 -p "$port" -js -sd "$data/nats" -l "$data/logs/nats.log" &
+  pids+=($!)
+  export NATS_URL="nats://127.0.0.1:$port"
+  for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
+  echo "maintwatch: nats-server (JetStream) on $NATS_URL, data in .data/nats"
+fi
+
+# --- PostgreSQL ---------------------------------------------------------------------------
+run_pg() {
+  local bin; bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  local cmd="$1"; shift
+  if [ "$(id -u)" -eq 0 ]; then
+    su postgres -s /bin/sh -c "$(printf '%q ' "$bin/$cmd" "$@")"
+  else
+    "$bin/$cmd" "$@"
+  fi
+}
+if [ -z "${DATABASE_URL:-}" ]; then
+  pgport=${MAINTWATCH_PG_PORT:-15432}
+  pg_dir="$data/postgres"
+  if [ ! -f "$pg_dir/PG_VERSION" ]; then
+    mkdir -p "$pg_dir"
+    [ "$(id -u)" -eq 0 ] && chown postgres "$pg_dir" && chmod 700 "$pg_dir" && chmod 755 "$data"
+    run_pg initdb -D "$pg_dir" -U postgres --auth=trust --no-sync >/dev/null
+  fi
+  run_pg pg_ctl -D "$pg_dir" -w -l "$pg_dir/server.log" \
+    -o "-p $pgport -k /tmp -c listen_addresses=127.0.0.1" start >/dev/null
+  run_pg psql -h 127.0.0.1 -p "$pgport" -U postgres -tAc "select 1 from pg_database where datname='maintwatch'" | grep -q 1 ||
+    run_pg psql -h 127.0.0.1 -p "$pgport" -U postgres -qc "create database maintwatch" 
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$pgport/maintwatch"
+  echo "maintwatch: PostgreSQL on 127.0.0.1:$pgport, data in .data/postgres"
+fi
+
+# --- the five services ----------------------------------------------------------------------
+export LOG_FORMAT=${LOG_FORMAT:-pretty} LOG_LEVEL=${LOG_LEVEL:-info}
+apps=(maintenance-api ingest parser notifier junos-gateway)
+declare -A ports=([maintenance-api]=3000 [ingest]=3001 [parser]=3002 [notifier]=3003 [junos-gateway]=3004)
+for app in "${apps[@]}"; do node tools/build-app.mjs "$app" >/dev/null; done
+for app in "${apps[@]}"; do
+  PORT=${ports[$app]} node --enable-source-maps "dist/apps/$app/apps/$app/src/main.js" &
+  pids+=($!)
+done
+
+for app in "${apps[@]}"; do
+  for _ in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:${ports[$app]}/readyz" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  if curl -fs "http://127.0.0.1:${ports[$app]}/readyz" >/dev/null 2>&1; then
+    echo "maintwatch: $app ready on http://127.0.0.1:${ports[$app]}  (/healthz /readyz /metrics)"
+  else
+    echo "maintwatch: $app did not become ready; see its log above" >&2
+  fi
+done
+
+# A first notice through the pipeline: the bundled sample mailbox, imported like a backfill.
+if [ -d samples/mailbox ]; then
+  node --enable-source-maps "dist/apps/ingest/apps/ingest/src/cli/import.js" samples/mailbox --source samples || true
+fi
+echo "maintwatch: running. Ctrl-C to stop."
+wait -n "${pids[@]}" || true
