@@ -70,12 +70,13 @@ for app in "${apps[@]}"; do
   pids+=($!)
 done
 
+# Readiness through Node (curl may be missing on a fresh machine).
 for app in "${apps[@]}"; do
-  for _ in $(seq 1 100); do
-    curl -fs "http://127.0.0.1:${ports[$app]}/readyz" >/dev/null 2>&1 && break
-    sleep 0.2
-  done
-  if curl -fs "http://127.0.0.1:${ports[$app]}/readyz" >/dev/null 2>&1; then
+  if node -e '
+    const url = process.argv[1]; const deadline = Date.now() + 30000;
+    (async () => { for (;;) { try { if ((await fetch(url)).ok) process.exit(0); } catch {}
+      if (Date.now() > deadline) process.exit(1); await new Promise((r) => setTimeout(r, 200)); } })();
+  ' "http://127.0.0.1:${ports[$app]}/readyz"; then
     echo "maintwatch: $app ready on http://127.0.0.1:${ports[$app]}  (/healthz /readyz /metrics)"
   else
     echo "maintwatch: $app did not become ready; see its log above" >&2
@@ -84,7 +85,7 @@ done
 
 # A first notice through the pipeline: the bundled sample mailbox, imported like a backfill.
 if [ -d samples/mailbox ]; then
-  node --enable-source-maps "dist/apps/ingest/apps/ingest/src/cli/import.js" samples/mailbox --source samples || true
+  NATS_URL="$NATS_URL" node --enable-source-maps "dist/apps/ingest/apps/ingest/src/cli/import.js" samples/mailbox --source samples --quiet || true
 fi
 echo "maintwatch: running. Ctrl-C to stop."
 wait -n "${pids[@]}" || true

@@ -25,7 +25,8 @@ function* walk(dir) {
 
 rmSync(out, { recursive: true, force: true });
 const files = [...walk(join(root, 'apps', app, 'src')), ...walk(join(root, 'libs'))]
-  .filter((f) => !f.includes(`${join('libs', 'testing')}`));
+  // test support code (libs/testing, any lib's src/testing/) never ships
+  .filter((f) => !f.includes(join('libs', 'testing')) && !f.includes(join('src', 'testing') + '/'));
 const started = Date.now();
 await Promise.all(files.map(async (file) => {
   const rel = relative(root, file);

@@ -4,7 +4,7 @@
 // "reason": "<substring of one reason>"} for bad input. Adding a provider adds a folder.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILT_IN_PROVIDERS, builtInRegistry, parseMail, sortKeys } from '@maintwatch/providers';
+import { BUILT_IN_PROVIDERS, builtInRegistry, parseMail, sortKeys } from './index';
 
 const root = join(__dirname, '..', 'fixtures');
 const registry = builtInRegistry();

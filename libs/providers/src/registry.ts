@@ -2,32 +2,32 @@ import { ProviderRegistry } from './core/registry';
 import type { Parser, ProcessorDefinition, ProviderDefinition } from './core/types';
 import { emailDateParser } from './parsers/common';
 import { icalParser } from './parsers/ical';
-import { appleHtmlParser } from './parsers/apple';
-import { aquacommsHtmlParser } from './parsers/aquacomms';
-import { attHtmlParser } from './parsers/att';
-import { awsHtmlParser } from './parsers/aws';
+import { appleSubjectParser, appleTextParser } from './parsers/apple';
+import { aquacommsHtmlParser, aquacommsSubjectParser } from './parsers/aquacomms';
+import { attHtmlParser, attXlsxParser } from './parsers/att';
+import { awsBodyParser, awsSubjectParser } from './parsers/aws';
 import { bsoHtmlParser } from './parsers/bso';
-import { cogentHtmlParser } from './parsers/cogent';
-import { coltHtmlParser } from './parsers/colt';
+import { cogentHtmlParser, cogentSubjectParser, cogentTextParser } from './parsers/cogent';
+import { coltCsvParser, coltSubjectParser } from './parsers/colt';
 import { crowncastleHtmlParser } from './parsers/crowncastle';
-import { equinixHtmlParser } from './parsers/equinix';
-import { globalcloudxchangeHtmlParser } from './parsers/globalcloudxchange';
+import { equinixHtmlParser, equinixSubjectParser } from './parsers/equinix';
+import { globalcloudxchangeHtmlParser, globalcloudxchangeSubjectParser } from './parsers/globalcloudxchange';
 import { googleHtmlParser } from './parsers/google';
 import { gttHtmlParser } from './parsers/gtt';
-import { hgcHtmlParser } from './parsers/hgc';
+import { hgcHtmlParser, hgcSubjectParser } from './parsers/hgc';
 import { lumenHtmlParser } from './parsers/lumen';
 import { megaportHtmlParser } from './parsers/megaport';
-import { momentumHtmlParser } from './parsers/momentum';
-import { netflixHtmlParser } from './parsers/netflix';
-import { pccwHtmlParser } from './parsers/pccw';
-import { seabornHtmlParser } from './parsers/seaborn';
+import { momentumHtmlParser, momentumSubjectParser } from './parsers/momentum';
+import { netflixTextParser } from './parsers/netflix';
+import { pccwHtmlParser, pccwSubjectParser } from './parsers/pccw';
+import { seabornHtmlParser, seabornSubjectParser } from './parsers/seaborn';
 import { sparkleHtmlParser } from './parsers/sparkle';
-import { tataHtmlParser } from './parsers/tata';
+import { tataHtmlParser, tataSubjectParser } from './parsers/tata';
 import { telstraHtmlParser } from './parsers/telstra';
 import { turkcellHtmlParser } from './parsers/turkcell';
 import { verizonHtmlParser } from './parsers/verizon';
 import { windstreamHtmlParser } from './parsers/windstream';
-import { zayoHtmlParser } from './parsers/zayo';
+import { zayoHtmlParser, zayoSubjectParser } from './parsers/zayo';
 
 const simple = (...parsers: Parser[]): ProcessorDefinition => ({ kind: 'simple', parsers });
 const combined = (...parsers: Parser[]): ProcessorDefinition => ({ kind: 'combined', parsers });
@@ -78,28 +78,29 @@ export const BUILT_IN_PROVIDERS: readonly ProviderDefinition[] = [
     name: 'Apple',
     senders: ['group.apple.com'],
     defaultOrganizer: 'peering-noc@group.apple.com',
-    processors: [combined(emailDateParser, appleHtmlParser)],
+    // No date parser: Apple's notices are stamped with their window start (appleTextParser).
+    processors: [combined(appleTextParser, appleSubjectParser)],
   },
   {
     type: 'aquacomms',
     name: 'AquaComms',
     senders: ['aquacomms.com'],
     defaultOrganizer: 'tickets@aquacomms.com',
-    processors: [combined(emailDateParser, aquacommsHtmlParser)],
+    processors: [combined(emailDateParser, aquacommsHtmlParser, aquacommsSubjectParser)],
   },
   {
     type: 'att',
     name: 'AT&T',
     senders: ['att.com'],
     defaultOrganizer: 'g31654@att.com',
-    processors: [combined(emailDateParser, attHtmlParser)],
+    processors: [combined(emailDateParser, attHtmlParser, attXlsxParser)],
   },
   {
     type: 'aws',
     name: 'AWS',
-    senders: ['aws-account-notifications@amazon.com','amazonaws.com'],
+    senders: ['aws-account-notifications@amazon.com', 'amazonaws.com', 'health@aws.com'],
     defaultOrganizer: 'aws-account-notifications@amazon.com',
-    processors: [combined(emailDateParser, awsHtmlParser)],
+    processors: [combined(emailDateParser, awsBodyParser, awsSubjectParser)],
   },
   {
     type: 'bso',
@@ -113,14 +114,17 @@ export const BUILT_IN_PROVIDERS: readonly ProviderDefinition[] = [
     name: 'Cogent',
     senders: ['cogentco.com'],
     defaultOrganizer: 'support@cogentco.com',
-    processors: [combined(emailDateParser, cogentHtmlParser)],
+    processors: [
+      combined(emailDateParser, cogentSubjectParser, cogentHtmlParser),
+      combined(emailDateParser, cogentSubjectParser, cogentTextParser),
+    ],
   },
   {
     type: 'colt',
     name: 'Colt',
     senders: ['colt.net'],
     defaultOrganizer: 'PlannedWorks@colt.net',
-    processors: [combined(emailDateParser, coltHtmlParser)],
+    processors: [combined(emailDateParser, coltCsvParser, coltSubjectParser)],
   },
   {
     type: 'crowncastle',
@@ -134,14 +138,16 @@ export const BUILT_IN_PROVIDERS: readonly ProviderDefinition[] = [
     name: 'Equinix',
     senders: ['equinix.com'],
     defaultOrganizer: 'servicedesk@equinix.com',
-    processors: [combined(emailDateParser, equinixHtmlParser)],
+    // Equinix sends other mail too (orders, portal news); its maintenance notices say so in the subject.
+    include: { 'email-header-subject': [/network maintenance/i] },
+    processors: [combined(equinixHtmlParser, equinixSubjectParser, emailDateParser)],
   },
   {
     type: 'globalcloudxchange',
     name: 'GlobalCloudXchange',
     senders: ['globalcloudxchange.com'],
     defaultOrganizer: 'Gnoc@globalcloudxchange.com',
-    processors: [combined(emailDateParser, globalcloudxchangeHtmlParser)],
+    processors: [combined(emailDateParser, globalcloudxchangeSubjectParser, globalcloudxchangeHtmlParser)],
   },
   {
     type: 'google',
@@ -155,14 +161,14 @@ export const BUILT_IN_PROVIDERS: readonly ProviderDefinition[] = [
     name: 'GTT / EXA',
     senders: ['exainfra.net','gtt.net'],
     defaultOrganizer: 'InfraCo.CM@exainfra.net',
-    processors: [combined(emailDateParser, gttHtmlParser)],
+    processors: [simple(icalParser), combined(emailDateParser, gttHtmlParser)],
   },
   {
     type: 'hgc',
     name: 'HGC',
     senders: ['hgc.com.hk'],
     defaultOrganizer: 'HGCINOCPW@hgc.com.hk',
-    processors: [combined(emailDateParser, hgcHtmlParser)],
+    processors: [combined(emailDateParser, hgcHtmlParser, hgcSubjectParser)],
   },
   {
     type: 'lumen',
@@ -183,28 +189,29 @@ export const BUILT_IN_PROVIDERS: readonly ProviderDefinition[] = [
     name: 'Momentum',
     senders: ['momentumtelecom.com'],
     defaultOrganizer: 'maintenance@momentumtelecom.com',
-    processors: [combined(emailDateParser, momentumHtmlParser)],
+    processors: [combined(emailDateParser, momentumSubjectParser, momentumHtmlParser)],
   },
   {
     type: 'netflix',
     name: 'Netflix',
     senders: ['netflix.com'],
     defaultOrganizer: 'cdnetops@netflix.com',
-    processors: [combined(emailDateParser, netflixHtmlParser)],
+    processors: [combined(emailDateParser, netflixTextParser)],
   },
   {
     type: 'pccw',
     name: 'PCCW Global',
     senders: ['pccwglobal.com'],
     defaultOrganizer: 'mailto:gsoc-planned-event@pccwglobal.com',
-    processors: [combined(emailDateParser, pccwHtmlParser)],
+    processors: [simple(icalParser), combined(pccwHtmlParser, pccwSubjectParser, emailDateParser)],
   },
   {
     type: 'seaborn',
     name: 'Seaborn',
     senders: ['seabornnetworks.com'],
     defaultOrganizer: 'inoc@superonline.net',
-    processors: [combined(emailDateParser, seabornHtmlParser)],
+    // Subject first: the body's "Seaborn Ticket number" wins over the subject's TT# reference.
+    processors: [combined(emailDateParser, seabornSubjectParser, seabornHtmlParser)],
   },
   {
     type: 'sparkle',
@@ -218,14 +225,16 @@ export const BUILT_IN_PROVIDERS: readonly ProviderDefinition[] = [
     name: 'Tata Communications',
     senders: ['tatacommunications.com'],
     defaultOrganizer: 'planned.activity@tatacommunications.com',
-    processors: [combined(emailDateParser, tataHtmlParser)],
+    // Tata's desk also mails fault tickets and surveys; only planned work notices are maintenances.
+    include: { 'email-header-subject': [/Planned Work Notification/i] },
+    processors: [combined(tataHtmlParser, tataSubjectParser, emailDateParser)],
   },
   {
     type: 'telstra',
     name: 'Telstra',
     senders: ['team.telstra.com','telstra.com'],
     defaultOrganizer: 'gpen@team.telstra.com',
-    processors: [combined(emailDateParser, telstraHtmlParser)],
+    processors: [simple(icalParser), combined(emailDateParser, telstraHtmlParser)],
   },
   {
     type: 'turkcell',
@@ -253,7 +262,9 @@ export const BUILT_IN_PROVIDERS: readonly ProviderDefinition[] = [
     name: 'Zayo',
     senders: ['zayo.com'],
     defaultOrganizer: 'mr@zayo.com',
-    processors: [combined(emailDateParser, zayoHtmlParser)],
+    // Zayo's list also carries non-maintenance mail; its notices always name the ticket.
+    include: { html: [/Maintenance Ticket #/i] },
+    processors: [combined(emailDateParser, zayoSubjectParser, zayoHtmlParser)],
   },
 ];
 

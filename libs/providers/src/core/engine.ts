@@ -136,18 +136,24 @@ export function withDefaults(record: PartialMaintenance, provider: ProviderDefin
   };
 }
 
-/** True when the notification passes the provider's include / exclude filters. */
+/**
+ * True when the notification passes the provider's filters: include passes when any pattern of
+ * any listed data type matches (circuit-maintenance-parser's semantics: a calendar OR a subject
+ * may mark a notice); exclude fails when any pattern matches.
+ */
 export function passesFilters(provider: ProviderDefinition, data: NotificationData): { ok: true } | { ok: false; reason: string } {
-  const check = (filter: PartFilter | undefined, include: boolean): string | undefined => {
-    if (!filter) return undefined;
+  const matches = (filter: PartFilter): DataPart['type'] | undefined => {
     for (const [type, patterns] of Object.entries(filter) as [DataPart['type'], readonly RegExp[]][]) {
-      const texts = data.parts.filter((p) => p.type === type && typeof p.content === 'string').map((p) => p.content as string);
-      const hit = texts.some((t) => patterns.some((re) => re.test(t)));
-      if (include && !hit) return `${type} matches none of the provider's include patterns`;
-      if (!include && hit) return `${type} matches an exclude pattern of the provider`;
+      for (const part of data.parts) {
+        if (part.type === type && typeof part.content === 'string' && patterns.some((re) => re.test(part.content as string))) return type;
+      }
     }
     return undefined;
   };
-  const reason = check(provider.include, true) ?? check(provider.exclude, false);
-  return reason ? { ok: false, reason } : { ok: true };
+  if (provider.include && !matches(provider.include)) {
+    return { ok: false, reason: `no ${Object.keys(provider.include).join(' or ')} part matches the provider's include patterns (not a maintenance notice)` };
+  }
+  const excluded = provider.exclude && matches(provider.exclude);
+  if (excluded) return { ok: false, reason: `the ${excluded} part matches an exclude pattern of the provider` };
+  return { ok: true };
 }

@@ -1,7 +1,8 @@
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import * as iconv from 'iconv-lite';
+import { convert as htmlToText } from 'html-to-text';
 import { MimeError, reasonOf } from './errors';
-import type { DataPart, NotificationData } from './types';
+import type { DataPart, NotificationData, TextPart } from './types';
 
 /**
  * mailparser in its fastest configuration: no html<->text conversion, no link detection.
@@ -23,6 +24,12 @@ const XLSX_TYPES = new Set([
   'application/vnd.ms-excel.sheet.macroenabled.12',
 ]);
 
+/** Header names of which at least one appears in anything that is a mail. */
+const MAIL_HEADERS = new Set([
+  'from', 'to', 'cc', 'date', 'subject', 'message-id', 'content-type', 'mime-version', 'received',
+  'return-path', 'delivered-to', 'reply-to', 'sender',
+]);
+
 /**
  * Reads an RFC 822 mail into typed parts (circuit-maintenance-parser's NotificationData).
  * Forwarded mail (a message/rfc822 attachment, or an inline "Forwarded message" block)
@@ -37,7 +44,8 @@ export async function readMail(raw: Buffer | string): Promise<NotificationData> 
   } catch (err) {
     throw new MimeError(`unreadable MIME: ${reasonOf(err)}`, { cause: err });
   }
-  if (mail.headerLines.length === 0) {
+  // mailparser reads any first line as a header; a mail has at least one real one.
+  if (!mail.headerLines.some((h) => MAIL_HEADERS.has(h.key))) {
     throw new MimeError('no RFC 822 header block (not a mail)');
   }
   const data: NotificationData = { parts: [], warnings: [] };
@@ -45,12 +53,13 @@ export async function readMail(raw: Buffer | string): Promise<NotificationData> 
   return data;
 }
 
+/** Fills `data` from one (possibly nested) mail: its sender, subject and typed parts. */
 async function collect(mail: ParsedMail, data: NotificationData, depth: number): Promise<void> {
   const sender = firstAddress(mail.from);
   const subject = mail.subject ?? undefined;
-  // The outermost mail gives the header parts; a forwarded original's headers replace them
-  // below, since the original's date and subject are the provider's.
-  const headerParts: DataPart[] = [];
+  data.sender = sender;
+  data.subject = subject;
+  const headerParts: TextPart[] = [];
   if (subject !== undefined) headerParts.push({ type: 'email-header-subject', content: subject });
   const rawDate = headerValue(mail, 'date');
   if (rawDate) headerParts.push({ type: 'email-header-date', content: rawDate });
@@ -76,44 +85,49 @@ async function collect(mail: ParsedMail, data: NotificationData, depth: number):
   if (typeof mail.html === 'string' && mail.html.length > 0) bodyParts.push({ type: 'html', content: mail.html });
   if (typeof mail.text === 'string' && mail.text.length > 0) bodyParts.push({ type: 'text', content: mail.text });
 
-  if (depth === 0) {
-    data.sender = sender;
-    data.subject = subject;
-  }
-
   // An attached original (message/rfc822) is the provider's mail: use its sender and parts.
+  const originals: DataPart[] = [];
   if (nested.length > 0 && depth < MAX_FORWARD_DEPTH) {
     for (const att of nested) {
       try {
         const inner = await simpleParser(att.content, MAILPARSER_OPTIONS);
-        if (inner.headerLines.length === 0) continue;
+        if (!inner.headerLines.some((h) => MAIL_HEADERS.has(h.key))) continue;
         const innerData: NotificationData = { parts: [], warnings: data.warnings };
         await collect(inner, innerData, depth + 1);
-        if (innerData.sender && innerData.sender !== data.sender) {
-          data.forwardedBy = data.forwardedBy ?? data.sender;
+        if (innerData.sender && innerData.sender !== data.sender && data.forwardedBy === undefined) {
+          data.forwardedBy = data.sender;
           data.sender = innerData.sender;
           data.subject = innerData.subject ?? data.subject;
         }
-        // Original first: its headers and body win over the forwarder's note.
-        data.parts.push(...innerData.parts);
+        originals.push(...innerData.parts);
       } catch (err) {
         data.warnings.push(`attached message ${att.filename ?? ''} unreadable: ${reasonOf(err)}`);
       }
     }
-    data.parts.push(...headerParts.filter((p) => !data.parts.some((q) => q.type === p.type)), ...bodyParts);
+  }
+  if (originals.length > 0) {
+    // Original first: its headers and body win over the forwarder's note.
+    data.parts.push(...originals, ...headerParts.filter((p) => !originals.some((q) => q.type === p.type)), ...bodyParts);
     return;
   }
 
-  // An inline forward ("---------- Forwarded message ---------" + From: line) names the
-  // original sender inside the body; the body itself is the original's text.
-  if (depth === 0) {
-    const original = inlineForwardSender(bodyParts);
-    if (original && original !== sender) {
-      data.forwardedBy = sender;
-      data.sender = original;
-    }
+  // An inline forward names the original sender inside the body, whose text is the original's.
+  const original = inlineForward(bodyParts, FORWARD_SUBJECT.test(subject ?? ''));
+  if (original && original !== sender) {
+    // Only the sender comes from the quoted block: its Subject/Date lines are rewrapped and
+    // often zone-less, while the forward's own subject carries the original's ("Fwd: ...")
+    // and is what providers' subject parsers read (as the reference library does).
+    data.forwardedBy = sender;
+    data.sender = original;
+    replaceHeader(headerParts, 'email-header-from', original);
   }
   data.parts.push(...headerParts, ...bodyParts);
+}
+
+function replaceHeader(parts: TextPart[], type: TextPart['type'], content: string): void {
+  const part = parts.find((p) => p.type === type);
+  if (part) part.content = content;
+  else parts.push({ type, content });
 }
 
 function firstAddress(from: AddressObject | AddressObject[] | undefined): string | undefined {
@@ -142,22 +156,48 @@ function decodeText(att: Attachment, data: NotificationData): string {
   return att.content.toString('utf8');
 }
 
+// Every pattern below is anchored per line (m flag) with bounded character classes, so it
+// runs in linear time on hostile input (megabyte lines of blanks, "<" or "-").
+const FORWARD_HINT = /Forwarded message|Original Message|Weitergeleitete Nachricht|Message transf[ée]r[ée]|Mensaje reenviado|Begin forwarded message|_{10,}/i;
+/** Markers that only a forward writes. */
 const FORWARD_MARKER =
-  /(?:^|\n)[>\s]*(?:-{2,}\s*(?:Forwarded message|Original Message|Weitergeleitete Nachricht|Message transféré)\s*-{2,}|Begin forwarded message:)/i;
-const FROM_LINE = /(?:^|\n)[>\s*]*(?:From|Von|De)\s*:\s*\*?([^\n]*)/i;
+  /^[> \t*]*(?:-{2,}[ \t]*(?:Forwarded message|Weitergeleitete Nachricht|Message transf[ée]r[ée]|Mensaje reenviado)[ \t]*-{2,}|Begin forwarded message:)/im;
+/**
+ * Markers that replies write too (Outlook's "Original Message" and underscore rule): they
+ * count only under a forward's subject, so a provider's reply quoting a customer's mail
+ * keeps the provider as sender.
+ */
+const QUOTE_MARKER = /^[> \t*]*(?:-{2,}[ \t]*Original Message[ \t]*-{2,}|_{10,}[ \t]*$)/im;
+/** Forward prefixes of the common mail clients (Fwd, FW, WG, TR, RV, ENC, VB, Doorst). */
+const FORWARD_SUBJECT = /^\s*(?:\[[^\]]{0,40}\]\s*)?(?:fwd?|wg|tr|rv|enc|vb|doorst)\s*:/i;
+const FROM_LINE = /^[> \t*]*(?:From|Von|De)[ \t]*\*?[ \t]*:[ \t*]*([^\n]*)/im;
 const ADDRESS = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
+/** How far after the marker the forward's header block may reach. */
+const FORWARD_BLOCK_CHARS = 2000;
 
-/** The original sender of an inline forward, from the first forward block's From: line. */
-function inlineForwardSender(parts: DataPart[]): string | undefined {
+/** The original of an inline forward, from the first forward block's header lines. */
+function inlineForward(parts: DataPart[], forwardSubject: boolean): string | undefined {
   for (const part of parts) {
     if (part.type !== 'text' && part.type !== 'html') continue;
-    const text = part.type === 'html' ? part.content.replace(/<[^>]*>/g, '\n').replace(/&lt;/g, '<').replace(/&gt;/g, '>') : part.content;
-    const marker = FORWARD_MARKER.exec(text);
+    if (!FORWARD_HINT.test(part.content)) continue;
+    const text = part.type === 'html' ? htmlToLines(part.content) : part.content;
+    const marker = FORWARD_MARKER.exec(text) ?? (forwardSubject ? QUOTE_MARKER.exec(text) : null);
     if (!marker) continue;
-    const block = text.slice(marker.index, marker.index + 2000);
+    const block = text.slice(marker.index + marker[0].length, marker.index + marker[0].length + FORWARD_BLOCK_CHARS);
     const from = FROM_LINE.exec(block);
     const address = from && ADDRESS.exec(from[1]);
     if (address) return address[0].toLowerCase();
   }
   return undefined;
+}
+
+/** HTML -> text for finding the forward block: one line per block element, links as text. */
+function htmlToLines(html: string): string {
+  return htmlToText(html, {
+    wordwrap: false,
+    selectors: [
+      { selector: 'a', options: { ignoreHref: true } },
+      { selector: 'img', format: 'skip' },
+    ],
+  });
 }

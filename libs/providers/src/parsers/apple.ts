@@ -1,13 +1,62 @@
+import { DateTime } from 'luxon';
 import { ParserError } from '../core/errors';
+import { resolveZone } from '../core/zones';
 import type { Parser } from '../core/types';
+import { emailSubjectSummaryParser } from './common';
 
-// TODO(provider apple): parse Apple notices the way Apple writes them.
+// Apple peering NOC notices (plain text): "Reference Internal Ticket: CHG000123456",
+// "Start Time: 2 May 2023 14:00 UTC" / "End Time: ..." (US notices; EU ones write
+// "2023-05-02(Tue) 14:00 UTC"), "Peer AS: 12345" (the peering session is the "circuit").
+// The notices name no customer account and carry no issue time: like the reference library,
+// the account is a fixed placeholder and the stamp is the window start.
 
-/** Apple notice body. */
-export const appleHtmlParser: Parser = {
-  name: 'apple-html',
-  dataTypes: ['html'],
-  parse: () => {
-    throw new ParserError('apple parser not written yet');
+const TICKET = /\bCHG\d+/;
+const PEER_AS = /Peer AS:\s*(?:AS)?(\d+)/i;
+const START = /Start Time:\s*([^\n]+)/i;
+const END = /End Time:\s*([^\n]+)/i;
+/** What Apple writes when the notice names no customer. */
+const NO_ACCOUNT = 'Customer info unavailable';
+/** Date layouts of Apple's notices, without the trailing zone. */
+const FORMATS = ['d MMM yyyy HH:mm', 'd MMM yyyy HH:mm:ss', 'EEE, d MMM yyyy HH:mm', 'EEE, d MMM yyyy HH:mm:ss', "yyyy-MM-dd'('EEE')' HH:mm", 'yyyy-MM-dd HH:mm'];
+
+/** Apple notice text: ticket, window and the peer AS. */
+export const appleTextParser: Parser = {
+  name: 'apple-text',
+  dataTypes: ['text'],
+  parse: (part) => {
+    const text = String(part.content);
+    const ticket = TICKET.exec(text);
+    if (!ticket) throw new ParserError('no CHG ticket number');
+    const peer = PEER_AS.exec(text);
+    if (!peer) throw new ParserError('no "Peer AS:" line');
+    const start = toEpoch(START.exec(text)?.[1], 'Start Time');
+    const end = toEpoch(END.exec(text)?.[1], 'End Time');
+    return [
+      {
+        maintenance_id: ticket[0],
+        circuits: [{ circuit_id: `AS${peer[1]}`, impact: 'OUTAGE' }],
+        start,
+        end,
+        stamp: start,
+        status: 'CONFIRMED',
+        account: NO_ACCOUNT,
+      },
+    ];
   },
 };
+
+function toEpoch(value: string | undefined, label: string): number {
+  if (!value) throw new ParserError(`no "${label}:" line`);
+  const m = /^(.*?)\s*([A-Za-z]{2,5}|[+-]\d{2}:?\d{2})?\s*$/.exec(value.trim());
+  const local = m?.[1] ?? value.trim();
+  const zone = m?.[2] ? resolveZone(m[2]) : 'UTC';
+  if (!zone) throw new ParserError(`unknown time zone in ${label} "${value}"`);
+  for (const format of FORMATS) {
+    const dt = DateTime.fromFormat(local, format, { zone, locale: 'en' });
+    if (dt.isValid) return Math.floor(dt.toSeconds());
+  }
+  throw new ParserError(`unreadable ${label} "${value}"`);
+}
+
+/** Apple subject ("Apple (AS714) Net Maintenance Notice for AS12345 in Chicago") as the summary. */
+export const appleSubjectParser: Parser = { ...emailSubjectSummaryParser, name: 'apple-subject' };

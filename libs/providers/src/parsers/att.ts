@@ -1,13 +1,246 @@
+import { inflateRawSync } from 'node:zlib';
+import { load, type CheerioAPI } from 'cheerio/slim';
+import { DateTime } from 'luxon';
 import { ParserError } from '../core/errors';
-import type { Parser } from '../core/types';
+import { resolveZone } from '../core/zones';
+import type { Parser, PartialMaintenance } from '../core/types';
 
-// TODO(provider att): parse AT&T notices the way AT&T writes them.
+// AT&T notices: the body lists "Event ID:", "Customer Impact Description:", "Summary:",
+// "Description:", "Business Risk:" and "Start Time: March 31, 2025 14:00 GMT, End Time: ..."
+// (GMT when no zone is written); the affected circuits come in an XLSX attachment whose
+// header row names the columns, which differ by AT&T business unit.
 
-/** AT&T notice body. */
+/** Label lines of the body. */
+const FIELD = /^([A-Za-z][A-Za-z ]*?)\s*:\s*(.*)$/;
+/** "March 31, 2025 14:00 GMT" (zone optional, GMT when absent). */
+const WHEN = /^([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(AM|PM)?\s*(.*)$/i;
+
+/** Spreadsheet columns per AT&T business unit: the account column and the circuit column. */
+const SHEET_LAYOUTS = [
+  { account: 'customer', circuit: 'circuit/asset', lec: true },
+  { account: 'customer name', circuit: 'circuit id', lec: false },
+  { account: 'customer names', circuit: 'customer circuit id', lec: false },
+] as const;
+
+/** AT&T notice body: event id, window and summary. */
 export const attHtmlParser: Parser = {
   name: 'att-html',
   dataTypes: ['html'],
-  parse: () => {
-    throw new ParserError('att parser not written yet');
+  parse: (part) => {
+    const fields = readFields(load(String(part.content)));
+    const id = fields.get('event id');
+    const startText = fields.get('start time');
+    const endText = fields.get('end time');
+    if (!id) throw new ParserError('no "Event ID:" line');
+    if (!startText || !endText) throw new ParserError('no "Start Time: ..., End Time: ..." line');
+    const record: PartialMaintenance = {
+      maintenance_id: id,
+      start: toEpoch(startText),
+      end: toEpoch(endText),
+      status: 'CONFIRMED',
+    };
+    const summary = fields.get('summary');
+    if (summary !== undefined) {
+      record.summary = `${summary}: ${fields.get('customer impact description') ?? ''} ${fields.get('description') ?? ''}`;
+    }
+    return [record];
   },
 };
+
+/** AT&T circuit spreadsheet: the customer (account) and every circuit of the first sheet. */
+export const attXlsxParser: Parser = {
+  name: 'att-xlsx',
+  dataTypes: ['xlsx'],
+  parse: (part) => {
+    if (!Buffer.isBuffer(part.content)) throw new ParserError('XLSX part is not binary');
+    const rows = readFirstSheet(part.content).filter((r) => r.some((c) => c.trim() !== ''));
+    if (rows.length < 2) throw new ParserError('spreadsheet has no circuit rows');
+    const header = rows[0].map((h) => h.trim().toLowerCase());
+    const first = rows[1];
+    const layout = SHEET_LAYOUTS.find((l) => {
+      const col = header.indexOf(l.account);
+      return col >= 0 && (first[col] ?? '').trim() !== '';
+    });
+    if (!layout) throw new ParserError('spreadsheet names no customer and circuit column');
+    const accountCol = header.indexOf(layout.account);
+    const circuitCol = header.indexOf(layout.circuit);
+    if (circuitCol < 0) throw new ParserError(`spreadsheet has no "${layout.circuit}" column`);
+    const circuits = rows
+      .slice(1)
+      .map((r) => (r[circuitCol] ?? '').trim())
+      .filter((c) => c !== '')
+      .map((c) => ({ circuit_id: layout.lec ? normalizeLecCircuit(c) : c, impact: 'OUTAGE' as const }));
+    return [{ account: first[accountCol].trim(), circuits }];
+  },
+};
+
+/** Body lines "Label: value"; "Start Time: x, End Time: y" share one line. */
+function readFields($: CheerioAPI): Map<string, string> {
+  $('br').replaceWith('\n');
+  $('p, div, tr, li').append('\n');
+  const fields = new Map<string, string>();
+  for (const raw of $.root().text().split('\n')) {
+    const line = raw.replace(/[^\x20-\x7e]+/g, ' ').trim();
+    for (const piece of line.split(/,\s*(?=End Time\s*:)/i)) {
+      const m = FIELD.exec(piece.trim());
+      if (m && !fields.has(m[1].toLowerCase())) fields.set(m[1].toLowerCase(), m[2].trim());
+    }
+  }
+  return fields;
+}
+
+function toEpoch(text: string): number {
+  const m = WHEN.exec(text.trim());
+  if (!m) throw new ParserError(`unreadable time "${text}"`);
+  const zone = m[8].trim() ? resolveZone(m[8].trim()) : 'UTC';
+  if (!zone) throw new ParserError(`unknown time zone in "${text}"`);
+  const clock = `${m[4]}:${m[5]}:${m[6] ?? '00'}${m[7] ? ' ' + m[7].toUpperCase() : ''}`;
+  const dt = DateTime.fromFormat(`${m[1]} ${m[2]} ${m[3]} ${clock}`, m[7] ? 'MMMM d yyyy h:mm:ss a' : 'MMMM d yyyy H:mm:ss', { zone, locale: 'en' });
+  const alt = dt.isValid ? dt : DateTime.fromFormat(`${m[1]} ${m[2]} ${m[3]} ${clock}`, m[7] ? 'MMM d yyyy h:mm:ss a' : 'MMM d yyyy H:mm:ss', { zone, locale: 'en' });
+  if (!alt.isValid) throw new ParserError(`unreadable time "${text}"`);
+  return Math.floor(alt.toSeconds());
+}
+
+/**
+ * LEC circuit ids as AT&T's local-exchange unit writes them ("0012/ABCD/345600 ATI"): the
+ * first word, without leading zeros, trailing zeros replaced by "ATI" (the reference's rule).
+ */
+function normalizeLecCircuit(id: string): string {
+  return id.split(/\s+/)[0].replace(/^0+/, '').replace(/0+$/, 'ATI');
+}
+
+// ---------------------------------------------------------------------------------------
+// XLSX reading. exceljs (the project's spreadsheet library) loads workbooks only through
+// promises, and Parser.parse is synchronous; the installed zip libraries (jszip, unzipper)
+// are promise/stream based too. An XLSX file is a ZIP of XML parts, so this reads the ZIP
+// central directory (PKWARE APPNOTE, stable since 1993) with Node's zlib.inflateRawSync and
+// the sheet XML with cheerio in XML mode: only the first worksheet's cell texts are needed.
+// ---------------------------------------------------------------------------------------
+
+/** Named parts of a ZIP file. */
+interface ZipEntries {
+  has(name: string): boolean;
+  get(name: string): Buffer | undefined;
+}
+
+/** Largest unpacked part accepted: a circuit list is kilobytes; this stops zip bombs. */
+const MAX_PART_BYTES = 16 * 1024 * 1024;
+
+/** Every row of the workbook's first worksheet as cell texts, by column position. */
+function readFirstSheet(xlsx: Buffer): string[][] {
+  const zip = readZip(xlsx);
+  const xml = (name: string): CheerioAPI | undefined => {
+    const bytes = zip.get(name);
+    return bytes ? load(bytes.toString('utf8'), { xml: true }) : undefined;
+  };
+  const shared: string[] = [];
+  const strings = xml('xl/sharedStrings.xml');
+  if (strings) {
+    strings('si').each((_, si) => {
+      // Rich text splits a string into runs; phonetic hints (rPh) are not part of it.
+      shared.push(
+        strings(si)
+          .find('t')
+          .filter((_, t) => strings(t).parents('rPh').length === 0)
+          .map((_, t) => strings(t).text())
+          .get()
+          .join(''),
+      );
+    });
+  }
+  const sheet = xml(firstSheetPath(zip, xml));
+  if (!sheet) throw new ParserError('XLSX has no worksheet');
+  const rows: string[][] = [];
+  sheet('sheetData > row').each((_, row) => {
+    const cells: string[] = [];
+    sheet(row)
+      .children('c')
+      .each((i, c) => {
+        const ref = sheet(c).attr('r');
+        const col = ref ? columnIndex(ref) : i;
+        const type = sheet(c).attr('t');
+        const v = sheet(c).children('v').text();
+        if (type === 's') cells[col] = shared[Number(v)] ?? '';
+        else if (type === 'inlineStr') cells[col] = sheet(c).find('t').text();
+        else if (type === 'b') cells[col] = v === '1' ? 'TRUE' : 'FALSE';
+        else cells[col] = v;
+      });
+    rows.push(Array.from(cells, (c) => c ?? ''));
+  });
+  return rows;
+}
+
+/** The first <sheet> of workbook.xml, through the workbook relationships. */
+function firstSheetPath(zip: ZipEntries, xml: (name: string) => CheerioAPI | undefined): string {
+  const fallback = 'xl/worksheets/sheet1.xml';
+  const workbook = xml('xl/workbook.xml');
+  const rels = xml('xl/_rels/workbook.xml.rels');
+  const rid = workbook?.('sheets > sheet').first().attr('r:id');
+  if (!workbook || !rels || !rid) return fallback;
+  const target = rels('Relationship')
+    .filter((_, r) => rels(r).attr('Id') === rid)
+    .attr('Target');
+  if (!target) return fallback;
+  const path = target.startsWith('/') ? target.slice(1) : `xl/${target}`;
+  return zip.has(path) ? path : fallback;
+}
+
+/** "AB12" -> 27. */
+function columnIndex(ref: string): number {
+  let n = 0;
+  for (const ch of ref.toUpperCase()) {
+    const code = ch.charCodeAt(0);
+    if (code < 65 || code > 90) break;
+    n = n * 26 + (code - 64);
+  }
+  return n - 1;
+}
+
+/** The entries of a ZIP file, unpacked on first read (no ZIP64, no encryption: XLSX never needs them). */
+function readZip(buf: Buffer): ZipEntries {
+  const EOCD = 0x06054b50;
+  const CENTRAL = 0x02014b50;
+  const LOCAL = 0x04034b50;
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
+    if (buf.readUInt32LE(i) === EOCD) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new ParserError('XLSX attachment is not a ZIP file');
+  const count = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  const entries = new Map<string, { method: number; offset: number; compressed: number }>();
+  for (let n = 0; n < count; n++) {
+    if (at + 46 > buf.length || buf.readUInt32LE(at) !== CENTRAL) throw new ParserError('XLSX attachment has a broken ZIP directory');
+    const method = buf.readUInt16LE(at + 10);
+    const compressed = buf.readUInt32LE(at + 20);
+    const nameLength = buf.readUInt16LE(at + 28);
+    const extraLength = buf.readUInt16LE(at + 30);
+    const commentLength = buf.readUInt16LE(at + 32);
+    const local = buf.readUInt32LE(at + 42);
+    const name = buf.toString('utf8', at + 46, at + 46 + nameLength);
+    at += 46 + nameLength + extraLength + commentLength;
+    entries.set(name, { method, offset: local, compressed });
+  }
+  const cache = new Map<string, Buffer>();
+  return {
+    has: (name) => entries.has(name),
+    get: (name) => {
+      const entry = entries.get(name);
+      if (!entry) return undefined;
+      let data = cache.get(name);
+      if (data) return data;
+      const { method, offset, compressed } = entry;
+      if (offset + 30 > buf.length || buf.readUInt32LE(offset) !== LOCAL) throw new ParserError(`XLSX entry ${name} is broken`);
+      const start = offset + 30 + buf.readUInt16LE(offset + 26) + buf.readUInt16LE(offset + 28);
+      const raw = buf.subarray(start, start + compressed);
+      if (method === 0) data = raw;
+      else if (method === 8) data = inflateRawSync(raw, { maxOutputLength: MAX_PART_BYTES });
+      else throw new ParserError(`XLSX entry ${name} uses unsupported compression ${method}`);
+      cache.set(name, data);
+      return data;
+    },
+  };
+}

@@ -1,13 +1,148 @@
+import { load, type CheerioAPI } from 'cheerio';
+import type { Element } from 'domhandler';
+import type { CircuitImpact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
-import type { Parser } from '../core/types';
+import { localToEpoch, resolveZone } from '../core/zones';
+import type { Parser, PartialMaintenance } from '../core/types';
 
-// TODO(provider crowncastle): parse Crown Castle notices the way Crown Castle writes them.
+/** htmlparser2 rather than parse5: much faster, and these notices need no HTML5 tree repair. */
+const HTMLPARSER2 = { xml: { xmlMode: false, decodeEntities: true } };
 
-/** Crown Castle notice body. */
+// Crown Castle Fiber (fiberchangemgmt@crowncastle.com) notices: an underlined title naming
+// the kind of notice, "Dear <customer>,", "<strong>Ticket Number: </strong>CM…", a
+// "timezonegrid" table (start date, start time, end date, end time, zone; one row per zone,
+// GMT among them), "Work Description:" followed by the description paragraph, and the
+// "circuitgrid" table (Circuit ID, …, Impact, Notes).
+
+/** The underlined title's kind of notice. */
+const TITLE_STATUS: Record<string, MaintenanceStatus> = {
+  'maintenance notification': 'CONFIRMED',
+  'emergency notification': 'CONFIRMED',
+  'maintenance notification - rescheduled event': 'RE-SCHEDULED',
+  'maintenance cancellation notification': 'CANCELLED',
+};
+const DEAR = /^\s*Dear\s+(.+?),/;
+/** "1/3/2024" + "8:00 AM". */
+const GRID_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
+const GRID_TIME = /^(\d{1,2}):(\d{2})\s*([AP]M)?$/i;
+
+/** Crown Castle notice body: one maintenance per notice. */
 export const crowncastleHtmlParser: Parser = {
   name: 'crowncastle-html',
   dataTypes: ['html'],
-  parse: () => {
-    throw new ParserError('crowncastle parser not written yet');
+  parse: (part) => {
+    const $ = load(String(part.content), HTMLPARSER2);
+    const record: PartialMaintenance = { status: statusOf($) };
+
+    for (const p of $('p').toArray()) {
+      const dear = DEAR.exec($(p).text());
+      if (dear) {
+        record.account = squash(dear[1]);
+        break;
+      }
+    }
+    for (const strong of $('strong').toArray()) {
+      const label = squash($(strong).text()).toLowerCase();
+      if (label === 'ticket number:') {
+        record.maintenance_id = squash(textAfter($, strong)) || undefined;
+      } else if ((label === 'description:' || label.startsWith('work description:')) && record.summary === undefined) {
+        record.summary = descriptionAfter($, strong);
+      }
+    }
+    if (!record.maintenance_id) throw new ParserError('not a Crown Castle notice: no "Ticket Number:"');
+
+    const window = windowOf($);
+    if (!window) throw new ParserError(`Crown Castle notice ${record.maintenance_id}: no readable timezonegrid row`);
+    record.start = window.start;
+    record.end = window.end;
+    record.circuits = circuitsOf($);
+    return [record];
   },
 };
+
+/** Whitespace runs (source wrapping, &nbsp;) to one space, trimmed. */
+function squash(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** "has been completed." anywhere wins; otherwise the first underlined title says the kind of notice. */
+function statusOf($: CheerioAPI): MaintenanceStatus {
+  if ($('p').toArray().some((p) => $(p).text().includes('has been completed.'))) return 'COMPLETED';
+  for (const u of $('u').toArray()) {
+    const title = squash($(u).text()).toLowerCase();
+    if (!title) continue;
+    return TITLE_STATUS[title] ?? 'NO-CHANGE';
+  }
+  return 'NO-CHANGE';
+}
+
+/** The text right after a label element, within the same paragraph (bare or wrapped in a tag). */
+function textAfter($: CheerioAPI, el: Element): string {
+  const next = el.nextSibling;
+  if (!next) return '';
+  return next.type === 'text' ? next.data : $(next).text();
+}
+
+/**
+ * The description: the first non-empty paragraph after the label's paragraph. Source line
+ * wrapping inside it becomes a space.
+ */
+function descriptionAfter($: CheerioAPI, label: Element): string | undefined {
+  for (const sibling of $(label).closest('p').nextAll().toArray()) {
+    const text = $(sibling).text().replace(/[ \t]*\r?\n\s*/g, ' ').trim();
+    if (text) return text;
+  }
+  return undefined;
+}
+
+/** The timezonegrid row in GMT, else the first row whose zone (Eastern, Central, …) resolves. */
+function windowOf($: CheerioAPI): { start: number; end: number } | undefined {
+  const rows = $('table.timezonegrid tr')
+    .toArray()
+    .map((tr) => cellsOf(tr).map((td) => squash($(td).text())))
+    .filter((cells) => cells.length === 5);
+  const gmt = rows.find((cells) => resolveZone(cells[4]) === 'UTC');
+  for (const cells of gmt ? [gmt, ...rows] : rows) {
+    const zone = resolveZone(cells[4]);
+    if (!zone) continue;
+    const start = gridTime(cells[0], cells[1], zone);
+    const end = gridTime(cells[2], cells[3], zone);
+    if (start !== undefined && end !== undefined) return { start, end };
+  }
+  return undefined;
+}
+
+function gridTime(date: string, time: string, zone: string): number | undefined {
+  const d = GRID_DATE.exec(date);
+  const t = GRID_TIME.exec(time);
+  if (!d || !t) return undefined;
+  let hour = Number(t[1]);
+  if (t[3]) hour = (hour % 12) + (t[3].toUpperCase() === 'PM' ? 12 : 0);
+  return localToEpoch({ year: Number(d[3]), month: Number(d[1]), day: Number(d[2]), hour, minute: Number(t[2]) }, zone);
+}
+
+/** The circuitgrid rows: Impact "None" means no impact, anything else an outage. */
+function circuitsOf($: CheerioAPI): CircuitImpact[] {
+  const table = $('table#circuitgrid').first();
+  const head = table
+    .find('th')
+    .toArray()
+    .map((th) => squash($(th).text()).toLowerCase());
+  const idCol = Math.max(head.indexOf('circuit id'), 0);
+  const impactCol = head.indexOf('impact');
+  const circuits: CircuitImpact[] = [];
+  for (const tr of table.find('tr').toArray()) {
+    const cells = cellsOf(tr).filter((c) => c.name === 'td');
+    if (cells.length === 0) continue;
+    const circuitId = $(cells[idCol]).text().trim();
+    if (!circuitId) continue;
+    const impact = impactCol >= 0 ? squash($(cells[impactCol]).text()).toLowerCase() : '';
+    circuits.push({ circuit_id: circuitId, impact: impact === 'none' ? 'NO-IMPACT' : 'OUTAGE' });
+  }
+  return circuits;
+}
+
+/** The td/th cells of a table row, without a selector engine pass per row. */
+function cellsOf(tr: Element): Element[] {
+  return tr.children.filter((c): c is Element => c.type === 'tag' && (c.name === 'td' || c.name === 'th'));
+}

@@ -1,13 +1,184 @@
+import { load, type CheerioAPI } from 'cheerio/slim';
+import type { AnyNode, Element } from 'domhandler';
+import { DateTime } from 'luxon';
+import type { Impact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
-import type { Parser } from '../core/types';
+import type { Parser, PartialMaintenance } from '../core/types';
 
-// TODO(provider equinix): parse Equinix notices the way Equinix writes them.
+// Equinix notices (ServiceNow / Marketo templates) are "LABEL: value" lines whose label is a
+// <b> or <strong>: DATE, SPAN (the local date range, with years), LOCAL and UTC (the window as
+// "FRIDAY, 02 JUL 10:00 - FRIDAY, 02 JUL 15:00", without year), IMPACT, ... Localised notices
+// repeat the block in the local language first and in English last, so the last readable
+// occurrence of a label wins. Circuits are in "Account # | Product | [IBX] | Service Serial #"
+// tables, one per product. Ticket id, status and summary come from the subject.
 
-/** Equinix notice body. */
+/** Label texts ("SPAN: 02-JUL-2021 - 03-JUL-2021" or "UTC:") of the notice. */
+const LABEL = /^([A-Za-z][A-Za-z ()#/]*?)\s*:\s*(.*)$/s;
+/** "02 JUL 10:00" in the UTC line (the weekday before it may be localised). */
+const DAY_MONTH_TIME = /(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]*\.?\s+(\d{1,2}):(\d{2})/g;
+/** "02-JUL-2021" in the SPAN / DATE lines. */
+const SPAN_DATE = /(\d{1,2})-([A-Za-z]{3})-(\d{4})/g;
+/** "Please reference CHG0031000." closes every notice body. */
+const BODY_REFERENCE = /Please reference\s+\[?([A-Z0-9][\w.-]*[A-Z0-9])\]?/i;
+/** Ticket id at the end of the subject: "[5-212760022356]" or "- CHG0125903". */
+const SUBJECT_ID = /(?:\[([^[\]]+)\]|\s-\s*([A-Z]*\d[\w-]*))\s*$/i;
+const DATE_LIKE = /^\d{1,2}-[A-Z]{3}-\d{4}$/i;
+
+type Labels = Map<string, string[]>;
+
+/** Equinix notice body: window (UTC line + SPAN years), impact, circuit tables. */
 export const equinixHtmlParser: Parser = {
   name: 'equinix-html',
   dataTypes: ['html'],
-  parse: () => {
-    throw new ParserError('equinix parser not written yet');
+  parse: (part) => {
+    const $ = load(String(part.content));
+    const labels = readLabels($);
+    const span = spanDates(labels);
+    if (!span) throw new ParserError('no SPAN / DATE line with the maintenance dates');
+    const window = utcWindow(labels, span);
+    if (!window) throw new ParserError('no readable UTC window line');
+    const impact = impactOf(labels);
+    const { account, circuits } = readCircuitTables($, impact);
+    const record: PartialMaintenance = { ...window, circuits };
+    if (account) record.account = account;
+    const reference = BODY_REFERENCE.exec($.root().text());
+    if (reference) record.maintenance_id = reference[1];
+    return [record];
   },
 };
+
+/** Equinix subject: ticket id at its end, status from its wording, the subject as summary. */
+export const equinixSubjectParser: Parser = {
+  name: 'equinix-subject',
+  dataTypes: ['email-header-subject'],
+  parse: (part) => {
+    const subject = String(part.content).replace(/[\r\n]+/g, '').trim();
+    const record: PartialMaintenance = { summary: subject, status: subjectStatus(subject) };
+    const id = SUBJECT_ID.exec(subject);
+    const ticket = id?.[1] ?? id?.[2];
+    if (ticket && !DATE_LIKE.test(ticket.trim())) record.maintenance_id = ticket.trim();
+    return [record];
+  },
+};
+
+function subjectStatus(subject: string): MaintenanceStatus {
+  const s = subject.toLowerCase();
+  if (s.includes('cancel')) return 'CANCELLED';
+  if (s.includes('completed')) return 'COMPLETED';
+  if (s.includes('rescheduled')) return 'RE-SCHEDULED';
+  // "Scheduled ...", "REMINDER - ..." and notices without a status word are announcements.
+  return 'CONFIRMED';
+}
+
+/** Every bold label with its value: the rest of the bold text, or what follows up to the next line break. */
+function readLabels($: CheerioAPI): Labels {
+  const labels: Labels = new Map();
+  $('b, strong').each((_, el) => {
+    const text = $(el).text().replace(/\s+/g, ' ').trim();
+    const m = LABEL.exec(text);
+    if (!m) return;
+    const key = m[1].trim().toUpperCase();
+    const value = (m[2].trim() || valueAfter($, el)).replace(/\s+/g, ' ').trim();
+    if (!value) return;
+    const list = labels.get(key);
+    if (list) list.push(value);
+    else labels.set(key, [value]);
+  });
+  return labels;
+}
+
+/** Text after a label element up to the next <br>, block or label (at most a few hundred characters). */
+function valueAfter($: CheerioAPI, el: Element): string {
+  let out = '';
+  for (let node: AnyNode | null = el.nextSibling; node && out.length < 500; node = node.nextSibling) {
+    if (node.type === 'text') {
+      out += node.data;
+      continue;
+    }
+    if (node.type !== 'tag') continue;
+    const name = node.name.toLowerCase();
+    if (name === 'br' || name === 'b' || name === 'strong' || name === 'p' || name === 'div' || name === 'table') break;
+    out += $(node).text();
+  }
+  return out;
+}
+
+/** First and last date of the SPAN line (English label last, so the last readable one). */
+function spanDates(labels: Labels): { first: DateTime; last: DateTime } | undefined {
+  const candidates = [...(labels.get('SPAN') ?? []), ...(labels.get('DATE') ?? [])].reverse();
+  for (const value of candidates) {
+    const dates = [...value.matchAll(SPAN_DATE)]
+      .map((m) => DateTime.fromFormat(`${m[1]} ${m[2]} ${m[3]}`, 'd MMM yyyy', { zone: 'UTC', locale: 'en' }))
+      .filter((d) => d.isValid);
+    if (dates.length > 0) return { first: dates[0], last: dates[dates.length - 1] };
+  }
+  return undefined;
+}
+
+/** The UTC line's start and end; their years are the ones that put them nearest the SPAN dates. */
+function utcWindow(labels: Labels, span: { first: DateTime; last: DateTime }): { start: number; end: number } | undefined {
+  for (const value of [...(labels.get('UTC') ?? [])].reverse()) {
+    const times = [...value.matchAll(DAY_MONTH_TIME)];
+    if (times.length < 2) continue;
+    const start = nearestYear(times[0], span.first);
+    const end = nearestYear(times[times.length - 1], span.last);
+    if (start && end) return { start: Math.floor(start.toSeconds()), end: Math.floor(end.toSeconds()) };
+  }
+  return undefined;
+}
+
+function nearestYear(m: RegExpMatchArray, anchor: DateTime): DateTime | undefined {
+  let best: DateTime | undefined;
+  for (const year of [anchor.year - 1, anchor.year, anchor.year + 1]) {
+    const dt = DateTime.fromFormat(`${m[1]} ${m[2]} ${year} ${m[3]}:${m[4]}`, 'd MMM yyyy H:mm', { zone: 'UTC', locale: 'en' });
+    if (!dt.isValid) continue;
+    if (!best || Math.abs(dt.diff(anchor).toMillis()) < Math.abs(best.diff(anchor).toMillis())) best = dt;
+  }
+  return best;
+}
+
+/** One impact for every circuit of the notice, from the IMPACT line's wording. */
+function impactOf(labels: Labels): Impact {
+  for (const value of [...(labels.get('IMPACT') ?? [])].reverse()) {
+    const v = value.toLowerCase();
+    if (v.includes('no impact')) return 'NO-IMPACT';
+    if (v.includes('redundancy') || v.includes('re-routed') || v.includes('rerouted')) return 'REDUCED-REDUNDANCY';
+    if (v.includes('interruption') || v.includes('outage') || v.includes('downtime')) return 'OUTAGE';
+  }
+  return 'OUTAGE';
+}
+
+/** Rows of every table headed "Account #": the account and the service serial of each. */
+function readCircuitTables($: CheerioAPI, impact: Impact): { account?: string; circuits: { circuit_id: string; impact: Impact }[] } {
+  const circuits: { circuit_id: string; impact: Impact }[] = [];
+  let account: string | undefined;
+  const seen = new Set<AnyNode>();
+  $('th').each((_, th) => {
+    if (!/^account\s*#?$/i.test($(th).text().trim())) return;
+    const table = $(th).closest('table')[0];
+    if (!table || seen.has(table)) return;
+    seen.add(table);
+    const rows = $(table)
+      .find('tr')
+      .filter((_, tr) => $(tr).closest('table')[0] === table);
+    const headers = rows
+      .first()
+      .children('th, td')
+      .map((_, c) => $(c).text().replace(/\s+/g, ' ').trim().toLowerCase())
+      .get();
+    const accountCol = headers.findIndex((h) => h.startsWith('account'));
+    let serialCol = headers.findIndex((h) => h.includes('serial'));
+    if (serialCol < 0) serialCol = headers.length >= 4 ? 3 : headers.length - 1;
+    rows.slice(1).each((_, tr) => {
+      const cells = $(tr)
+        .children('td')
+        .map((_, c) => $(c).text().replace(/\s+/g, ' ').trim())
+        .get();
+      if (cells.length === 0) return;
+      const circuit = cells[serialCol];
+      if (circuit) circuits.push({ circuit_id: circuit, impact });
+      if (cells[accountCol]) account = cells[accountCol];
+    });
+  });
+  return { account, circuits };
+}

@@ -1,13 +1,105 @@
+import { load } from 'cheerio';
+import type { MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
-import type { Parser } from '../core/types';
+import { localToEpoch } from '../core/zones';
+import type { Parser, PartialMaintenance } from '../core/types';
 
-// TODO(provider momentum): parse Momentum notices the way Momentum writes them.
+/** htmlparser2 rather than parse5: much faster, and these notices need no HTML5 tree repair. */
+const HTMLPARSER2 = { xml: { xmlMode: false, decodeEntities: true } };
 
-/** Momentum notice body. */
+// Momentum Telecom (maintenance@momentumtelecom.com, a Salesforce case mail) notices: the
+// subject is "Momentum Data Services | <kind> , | <account> | | <case number> | [ ref:…:ref ]";
+// the body has one "Label: value" line each for "Maintenance start date/time:",
+// "Maintenance finish date/time:" ("2021-08-14 09:30 AM UTC"), "Reason for Maintenance:",
+// "Account:" and "Circuit ID(s) impacted:" (comma-separated).
+
+/** The body fields Momentum labels, one per line. */
+type Field = 'account' | 'circuits' | 'start' | 'end' | 'summary';
+const LINE_LABELS: [RegExp, Field][] = [
+  [/^account\s*:\s*(.*)$/i, 'account'],
+  [/^circuit id(?:\(s\)|s)?(?: impacted)?\s*:\s*(.*)$/i, 'circuits'],
+  [/^maintenance start date\/time\s*:\s*(.*)$/i, 'start'],
+  [/^maintenance (?:finish|end) date\/time\s*:\s*(.*)$/i, 'end'],
+  [/^reason for maintenance\s*:\s*(.*)$/i, 'summary'],
+];
+/** "2021-08-14 09:30 AM UTC". */
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})\s+(\d{1,2}):(\d{2})(?:\s*([AP]M))?(?:\s+(\S+))?/i;
+
+/**
+ * Momentum's subject: pipe-separated fields of the Salesforce case, the case number fifth.
+ * The kind of notice ("Planned Network Maintenance") gives the status.
+ */
+export const momentumSubjectParser: Parser = {
+  name: 'momentum-subject',
+  dataTypes: ['email-header-subject'],
+  parse: (part) => {
+    const fields = String(part.content)
+      .split('|')
+      .map((f) => f.trim());
+    if (fields.length < 6 || !fields[4]) throw new ParserError('subject is not "Momentum … | <kind> | <account> | | <case> | [ref]"');
+    const record: PartialMaintenance = { maintenance_id: fields[4], status: kindStatus(fields[1]) };
+    if (fields[2]) record.account = fields[2];
+    return [record];
+  },
+};
+
+function kindStatus(kind: string): MaintenanceStatus {
+  const k = kind.toLowerCase();
+  if (k.includes('cancel')) return 'CANCELLED';
+  if (k.includes('complete')) return 'COMPLETED';
+  return 'CONFIRMED';
+}
+
+/** Momentum notice body: the labelled lines of one maintenance window. */
 export const momentumHtmlParser: Parser = {
   name: 'momentum-html',
   dataTypes: ['html'],
-  parse: () => {
-    throw new ParserError('momentum parser not written yet');
+  parse: (part) => {
+    const $ = load(String(part.content), HTMLPARSER2);
+    $('br').replaceWith('\n');
+    const record: PartialMaintenance = {};
+    for (const p of $('p').toArray()) {
+      for (const raw of $(p).text().split(/\r?\n/)) {
+        const line = raw.replace(/\u00a0/g, ' ').trim();
+        for (const [re, key] of LINE_LABELS) {
+          const m = re.exec(line);
+          if (m) assign(record, key, m[1].trim());
+        }
+      }
+    }
+    if (record.start === undefined || record.end === undefined) {
+      throw new ParserError('not a Momentum notice: no "Maintenance start/finish date/time" lines');
+    }
+    return [record];
   },
 };
+
+function assign(record: PartialMaintenance, key: Field, value: string): void {
+  if (!value) return;
+  switch (key) {
+    case 'account':
+    case 'summary':
+      record[key] = record[key] ?? value;
+      break;
+    case 'circuits':
+      record.circuits = value
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean)
+        .map((circuit_id) => ({ circuit_id, impact: 'OUTAGE' as const }));
+      break;
+    case 'start':
+    case 'end':
+      record[key] = dateTime(value);
+      break;
+  }
+}
+
+/** "2021-08-14 09:30 AM UTC"; a time without a zone is UTC. */
+function dateTime(value: string): number {
+  const m = DATE_TIME.exec(value);
+  if (!m) throw new ParserError(`unreadable maintenance time "${value}"`);
+  let hour = Number(m[4]);
+  if (m[6]) hour = (hour % 12) + (m[6].toUpperCase() === 'PM' ? 12 : 0);
+  return localToEpoch({ year: +m[1], month: +m[2], day: +m[3], hour, minute: +m[5] }, m[7] ?? 'UTC');
+}

@@ -1,0 +1,160 @@
+// A raw notice published on notice.received.v1 comes out of the parser service as
+// maintenance.parsed.v1 (one per maintenance), notice.unparsed.v1 or notice.ignored.v1,
+// through a real nats-server; replicas share one durable consumer, and a parser killed
+// mid-stream loses nothing and doubles nothing.
+import { randomBytes } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { SUBJECTS, type MaintenanceParsed, type NoticeIgnored, type NoticeUnparsed } from '@maintwatch/contracts';
+import { Bus } from '@maintwatch/messaging';
+import { startNats, testNamespace, type NatsServerHandle } from '@maintwatch/testing';
+import { buildApp, startApp, until, type AppProcess } from '../../../tests/support/app-process';
+
+jest.setTimeout(120_000);
+
+const bcopMail = (id: string, opts: { from?: string; padding?: number; events?: number } = {}) => {
+  const events = Array.from({ length: opts.events ?? 1 }, (_, i) =>
+    [
+      'BEGIN:VEVENT',
+      `UID:${id}-${i}@maint.example.net`,
+      'DTSTAMP:20261101T120000Z',
+      `DTSTART:2026120${1 + i}T020000Z`,
+      `DTEND:2026120${1 + i}T060000Z`,
+      'SEQUENCE:0',
+      `SUMMARY:Maintenance ${id}`,
+      'ORGANIZER:mailto:noc@maint.example.net',
+      'X-MAINTNOTE-PROVIDER:example.net',
+      'X-MAINTNOTE-ACCOUNT:ACCT-77',
+      `X-MAINTNOTE-MAINTENANCE-ID:${id}${i ? `-${i}` : ''}`,
+      `X-MAINTNOTE-OBJECT-ID:CKT-${id}-A`,
+      'X-MAINTNOTE-IMPACT:OUTAGE',
+      'X-MAINTNOTE-STATUS:CONFIRMED',
+      'END:VEVENT',
+    ].join('\r\n'),
+  );
+  const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Example//Maint//EN', 'METHOD:PUBLISH', ...events, 'END:VCALENDAR'].join('\r\n');
+  return Buffer.from(
+    [
+      `From: Example NOC <${opts.from ?? 'noc@maint.example.net'}>`,
+      'To: ops@customer.example.org',
+      `Subject: Planned maintenance ${id}`,
+      'Date: Sun, 01 Nov 2026 12:00:00 +0000',
+      `Message-ID: <${id}@maint.example.net>`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      `Planned maintenance ${id}.`,
+      opts.padding ? 'x'.repeat(opts.padding) : '',
+      '--b1',
+      'Content-Type: text/calendar; charset=utf-8; method=PUBLISH',
+      `Content-Disposition: attachment; filename="${id}.ics"`,
+      '',
+      ics,
+      '--b1--',
+      '',
+    ].join('\r\n'),
+  );
+};
+
+const plainMail = (id: string, from: string, body: string) =>
+  Buffer.from(`From: ${from}\r\nSubject: ${id}\r\nDate: Sun, 01 Nov 2026 12:00:00 +0000\r\nMessage-ID: <${id}@x.example>\r\n\r\n${body}\r\n`);
+
+interface Outputs {
+  parsed: MaintenanceParsed[];
+  unparsed: NoticeUnparsed[];
+  ignored: NoticeIgnored[];
+}
+
+async function readOutputs(bus: Bus): Promise<Outputs> {
+  const jsm = await jetstreamManager(bus.nc);
+  const out: Outputs = { parsed: [], unparsed: [], ignored: [] };
+  for (const key of ['MAINTENANCE', 'NOTICES'] as const) {
+    const stream = bus.ns.stream(key);
+    const { state } = await jsm.streams.info(stream);
+    for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq++) {
+      const m = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
+      if (!m) continue;
+      const subject = bus.ns.unsubject(m.subject);
+      if (subject === SUBJECTS.maintenanceParsed) out.parsed.push(m.json());
+      if (subject === SUBJECTS.noticeUnparsed) out.unparsed.push(m.json());
+      if (subject === SUBJECTS.noticeIgnored) out.ignored.push(m.json());
+    }
+  }
+  return out;
+}
+
+describe('parser service - parse notices', () => {
+  let nats: NatsServerHandle;
+  let bus: Bus;
+  let ns: string;
+  const apps: AppProcess[] = [];
+
+  beforeAll(async () => {
+    buildApp('parser');
+    nats = await startNats();
+  });
+  beforeEach(async () => {
+    ns = testNamespace();
+    bus = await Bus.connect({ servers: nats.url, name: 'parser-e2e', namespace: ns });
+    await bus.provision();
+  });
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((a) => a.stop()));
+    await bus.close();
+  });
+  afterAll(async () => {
+    await nats.stop();
+  });
+
+  const publish = (id: string, raw: Buffer) =>
+    bus.publishRawNotice({ noticeId: `e2e:${id}`, source: 'e2e', receivedAt: 1_790_000_000, attempt: 1, correlationId: `corr-${id}` }, raw);
+
+  it('raw -> parsed, unparsed and ignored', async () => {
+    apps.push(await startApp('parser', { NATS_URL: nats.url, NATS_NAMESPACE: ns }));
+    await publish('bcop-1', bcopMail('MX-1001', { events: 2 }));
+    await publish('newsletter', plainMail('newsletter', 'news@shop.example.com', 'Our spring sale!'));
+    // a BCOP notice without its maintenance id: a notice, but not a usable one
+    await publish('bcop-broken', Buffer.from(bcopMail('MX-3003').toString().replace(/X-MAINTNOTE-MAINTENANCE-ID:[^\r]*\r\n/, '')));
+    await publish('not-mail', Buffer.from('\u0000\u0001 binary junk'));
+    // over max_payload: travels through the object store
+    await publish('bcop-big', bcopMail('MX-2002', { padding: 2 * 1024 * 1024 }));
+
+    await until(async () => {
+      const o = await readOutputs(bus);
+      return o.parsed.length === 3 && o.unparsed.length === 2 && o.ignored.length === 1;
+    }, 30_000, 'all notices handled');
+    const o = await readOutputs(bus);
+    const ids = o.parsed.map((p) => p.maintenance.maintenance_id).sort();
+    expect(ids).toEqual(['MX-1001', 'MX-1001-1', 'MX-2002']);
+    const first = o.parsed.find((p) => p.maintenance.maintenance_id === 'MX-1001')!;
+    expect(first).toMatchObject({ noticeId: 'e2e:bcop-1', attempt: 1, count: 2, providerType: 'genericprovider' });
+    expect(first.maintenance).toMatchObject({ account: 'ACCT-77', status: 'CONFIRMED', start: Date.UTC(2026, 11, 1, 2) / 1000, circuits: [{ circuit_id: 'CKT-MX-1001-A', impact: 'OUTAGE' }] });
+    expect(o.ignored[0]).toMatchObject({ noticeId: 'e2e:newsletter', sender: 'news@shop.example.com' });
+    const broken = o.unparsed.find((u) => u.noticeId === 'e2e:bcop-broken')!;
+    expect(broken.providerType).toBe('genericprovider');
+    expect(broken.reasons.join(' ')).toMatch(/maintenance.?id/i);
+    expect(o.unparsed.find((u) => u.noticeId === 'e2e:not-mail')!.reasons.join(' ')).toMatch(/header|mail|MIME/i);
+
+    const metrics = await (await fetch(`${apps[0].url}/metrics`)).text();
+    expect(metrics).toMatch(/maintwatch_parser_notices_total\{[^}]*provider="genericprovider"[^}]*outcome="parsed"[^}]*\} 2/);
+    expect(metrics).toContain('maintwatch_parser_parse_seconds_bucket');
+  });
+
+  it('two replicas on one durable consumer, one killed mid-stream: nothing lost, nothing doubled', async () => {
+    const env = { NATS_URL: nats.url, NATS_NAMESPACE: ns, PARSER_CONCURRENCY: '2' };
+    const a = await startApp('parser', env);
+    apps.push(a, await startApp('parser', env));
+    const n = 40;
+    for (let i = 0; i < n; i++) await publish(`r-${i}`, bcopMail(`MR-${i}-${randomBytes(2).toString('hex')}`));
+    await until(async () => (await readOutputs(bus)).parsed.length >= 5, 30_000, 'some parsed');
+    a.child.kill('SIGKILL');
+    await until(async () => (await readOutputs(bus)).parsed.length >= n, 60_000, 'all parsed');
+    await new Promise((r) => setTimeout(r, 500));
+    const o = await readOutputs(bus);
+    const notices = o.parsed.map((p) => p.noticeId);
+    expect(new Set(notices).size).toBe(n);
+    expect(notices).toHaveLength(n);
+  });
+});
