@@ -4,6 +4,6 @@ export { runProvider, runProcessor, withDefaults, passesFilters, ProviderRunErro
 export { readMail, MAILPARSER_OPTIONS } from './core/mail';
 export { ProviderRegistry, GENERIC_PROVIDER_TYPE } from './core/registry';
 export { parseMail, parseNotification, selectProvider, type ParseOptions } from './core/parse';
-export { resolveZone, localToEpoch, mailDateToEpoch } from './core/zones';
+export { resolveZone, localToEpoch, mailDateToEpoch, fromFormat } from './core/zones';
 export { BUILT_IN_PROVIDERS, builtInRegistry } from './registry';
 export { loadCorpus, runCase, notificationFromFiles, sortKeys, type CorpusCase, type CaseResult } from './corpus/corpus';

@@ -1,6 +1,6 @@
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import * as iconv from 'iconv-lite';
-import { convert as htmlToText } from 'html-to-text';
+import { Parser as HtmlParser } from 'htmlparser2';
 import { MimeError, reasonOf } from './errors';
 import type { DataPart, NotificationData, TextPart } from './types';
 
@@ -191,13 +191,33 @@ function inlineForward(parts: DataPart[], forwardSubject: boolean): string | und
   return undefined;
 }
 
-/** HTML -> text for finding the forward block: one line per block element, links as text. */
+/** Elements that end a line of text when rendered. */
+const BLOCK_TAGS = new Set(['br', 'p', 'div', 'tr', 'li', 'table', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'hr']);
+
+/**
+ * HTML -> text for finding the forward block: block elements become line breaks, entities are
+ * decoded (htmlparser2's streaming tokenizer; no DOM and no rendering, which cost more than the
+ * whole MIME parse on large notices).
+ */
 function htmlToLines(html: string): string {
-  return htmlToText(html, {
-    wordwrap: false,
-    selectors: [
-      { selector: 'a', options: { ignoreHref: true } },
-      { selector: 'img', format: 'skip' },
-    ],
-  });
+  let text = '';
+  let skip = 0;
+  const parser = new HtmlParser(
+    {
+      onopentagname: (name) => {
+        if (name === 'script' || name === 'style') skip++;
+        else if (BLOCK_TAGS.has(name)) text += '\n';
+      },
+      onclosetag: (name) => {
+        if (name === 'script' || name === 'style') skip = Math.max(0, skip - 1);
+        else if (BLOCK_TAGS.has(name)) text += '\n';
+      },
+      ontext: (data) => {
+        if (skip === 0) text += data;
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.end(html);
+  return text;
 }

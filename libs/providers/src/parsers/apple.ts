@@ -1,6 +1,5 @@
-import { DateTime } from 'luxon';
 import { ParserError } from '../core/errors';
-import { resolveZone } from '../core/zones';
+import { resolveZone, fromFormat } from '../core/zones';
 import type { Parser } from '../core/types';
 import { emailSubjectSummaryParser } from './common';
 
@@ -52,7 +51,7 @@ function toEpoch(value: string | undefined, label: string): number {
   const zone = m?.[2] ? resolveZone(m[2]) : 'UTC';
   if (!zone) throw new ParserError(`unknown time zone in ${label} "${value}"`);
   for (const format of FORMATS) {
-    const dt = DateTime.fromFormat(local, format, { zone, locale: 'en' });
+    const dt = fromFormat(local, format, { zone, locale: 'en' });
     if (dt.isValid) return Math.floor(dt.toSeconds());
   }
   throw new ParserError(`unreadable ${label} "${value}"`);

@@ -1,8 +1,7 @@
 import { inflateRawSync } from 'node:zlib';
 import { load, type CheerioAPI } from 'cheerio/slim';
-import { DateTime } from 'luxon';
 import { ParserError } from '../core/errors';
-import { resolveZone } from '../core/zones';
+import { resolveZone, fromFormat } from '../core/zones';
 import type { Parser, PartialMaintenance } from '../core/types';
 
 // AT&T notices: the body lists "Event ID:", "Customer Impact Description:", "Summary:",
@@ -95,8 +94,8 @@ function toEpoch(text: string): number {
   const zone = m[8].trim() ? resolveZone(m[8].trim()) : 'UTC';
   if (!zone) throw new ParserError(`unknown time zone in "${text}"`);
   const clock = `${m[4]}:${m[5]}:${m[6] ?? '00'}${m[7] ? ' ' + m[7].toUpperCase() : ''}`;
-  const dt = DateTime.fromFormat(`${m[1]} ${m[2]} ${m[3]} ${clock}`, m[7] ? 'MMMM d yyyy h:mm:ss a' : 'MMMM d yyyy H:mm:ss', { zone, locale: 'en' });
-  const alt = dt.isValid ? dt : DateTime.fromFormat(`${m[1]} ${m[2]} ${m[3]} ${clock}`, m[7] ? 'MMM d yyyy h:mm:ss a' : 'MMM d yyyy H:mm:ss', { zone, locale: 'en' });
+  const dt = fromFormat(`${m[1]} ${m[2]} ${m[3]} ${clock}`, m[7] ? 'MMMM d yyyy h:mm:ss a' : 'MMMM d yyyy H:mm:ss', { zone, locale: 'en' });
+  const alt = dt.isValid ? dt : fromFormat(`${m[1]} ${m[2]} ${m[3]} ${clock}`, m[7] ? 'MMM d yyyy h:mm:ss a' : 'MMM d yyyy H:mm:ss', { zone, locale: 'en' });
   if (!alt.isValid) throw new ParserError(`unreadable time "${text}"`);
   return Math.floor(alt.toSeconds());
 }

@@ -1,9 +1,10 @@
+import type { DateTime } from 'luxon';
 import { load, type CheerioAPI } from 'cheerio/slim';
 import type { AnyNode, Element } from 'domhandler';
-import { DateTime } from 'luxon';
 import type { Impact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
+import { fromFormat } from '../core/zones';
 
 // Equinix notices (ServiceNow / Marketo templates) are "LABEL: value" lines whose label is a
 // <b> or <strong>: DATE, SPAN (the local date range, with years), LOCAL and UTC (the window as
@@ -108,7 +109,7 @@ function spanDates(labels: Labels): { first: DateTime; last: DateTime } | undefi
   const candidates = [...(labels.get('SPAN') ?? []), ...(labels.get('DATE') ?? [])].reverse();
   for (const value of candidates) {
     const dates = [...value.matchAll(SPAN_DATE)]
-      .map((m) => DateTime.fromFormat(`${m[1]} ${m[2]} ${m[3]}`, 'd MMM yyyy', { zone: 'UTC', locale: 'en' }))
+      .map((m) => fromFormat(`${m[1]} ${m[2]} ${m[3]}`, 'd MMM yyyy', { zone: 'UTC', locale: 'en' }))
       .filter((d) => d.isValid);
     if (dates.length > 0) return { first: dates[0], last: dates[dates.length - 1] };
   }
@@ -130,7 +131,7 @@ function utcWindow(labels: Labels, span: { first: DateTime; last: DateTime }): {
 function nearestYear(m: RegExpMatchArray, anchor: DateTime): DateTime | undefined {
   let best: DateTime | undefined;
   for (const year of [anchor.year - 1, anchor.year, anchor.year + 1]) {
-    const dt = DateTime.fromFormat(`${m[1]} ${m[2]} ${year} ${m[3]}:${m[4]}`, 'd MMM yyyy H:mm', { zone: 'UTC', locale: 'en' });
+    const dt = fromFormat(`${m[1]} ${m[2]} ${year} ${m[3]}:${m[4]}`, 'd MMM yyyy H:mm', { zone: 'UTC', locale: 'en' });
     if (!dt.isValid) continue;
     if (!best || Math.abs(dt.diff(anchor).toMillis()) < Math.abs(best.diff(anchor).toMillis())) best = dt;
   }

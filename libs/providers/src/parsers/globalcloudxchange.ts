@@ -1,9 +1,9 @@
 import { load, type CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
-import { DateTime } from 'luxon';
 import type { CircuitImpact, Impact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
+import { fromFormat } from '../core/zones';
 
 // Global Cloud Xchange (GCX) notices. The subject carries the ticket and the window:
 //   "<ticket> | <urgency> | <notice kind> | <summary> | 12-Feb-2024 09:00 (GMT) - 12-Feb-2024 17:00 (GMT)"
@@ -33,7 +33,7 @@ const SUBJECT_STATES: [RegExp, MaintenanceStatus][] = [
 const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
 function gmt(value: string, what: string): number {
-  const dt = DateTime.fromFormat(squash(value), TIME_FORMAT, { zone: 'UTC', locale: 'en-US' });
+  const dt = fromFormat(squash(value), TIME_FORMAT, { zone: 'UTC', locale: 'en-US' });
   if (!dt.isValid) throw new ParserError(`unreadable ${what} "${value}"`);
   return Math.floor(dt.toSeconds());
 }

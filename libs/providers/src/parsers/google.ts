@@ -1,9 +1,9 @@
 import { load, type CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
-import { DateTime } from 'luxon';
 import type { CircuitImpact } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
+import { fromFormat } from '../core/zones';
 
 // Google peering NOC notices (ISP Portal): a heading "<logo> Network Maintenance
 // Notification - Reference <id>", bold labels "Start Time:" / "End Time:" followed by
@@ -42,7 +42,7 @@ function nextCell(el: Element): Element | undefined {
 /** The text right after a bold "Start Time:" / "End Time:" label. */
 function readTime($: CheerioAPI, label: Element, what: string): number {
   const value = label.next ? squash($(label.next).text()) : '';
-  const dt = DateTime.fromFormat(value.replace(/\s+UTC$/i, ''), TIME_FORMAT, { setZone: true });
+  const dt = fromFormat(value.replace(/\s+UTC$/i, ''), TIME_FORMAT, { setZone: true });
   if (!dt.isValid) throw new ParserError(`unreadable ${what} "${value}"`);
   return Math.floor(dt.toSeconds());
 }

@@ -1,10 +1,9 @@
 import { load, type CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
-import { DateTime } from 'luxon';
 import type { Impact } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
-import { resolveZone } from '../core/zones';
+import { resolveZone, fromFormat } from '../core/zones';
 
 // HGC "Maintenance Work Notification" mails. The subject ends with the ticket:
 //   "HGC Maintenance Work Notification - <customer> | <circuit> | <ticket>"  or
@@ -101,7 +100,7 @@ function toEpoch(value: string | undefined, label: string): number {
   const zoneName = m[7]?.replace(/[()]/g, '') ?? 'UTC';
   const zone = resolveZone(zoneName);
   if (!zone) throw new ParserError(`unknown time zone "${zoneName}" in ${label}`);
-  const dt = DateTime.fromFormat(`${m[1]} ${m[2]} ${m[3]} ${m[4]}:${m[5]}:${m[6] ?? '00'}`, 'd LLL yyyy H:mm:ss', {
+  const dt = fromFormat(`${m[1]} ${m[2]} ${m[3]} ${m[4]}:${m[5]}:${m[6] ?? '00'}`, 'd LLL yyyy H:mm:ss', {
     zone,
     locale: 'en-US',
   });

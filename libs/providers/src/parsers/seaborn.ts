@@ -1,8 +1,7 @@
 import { load } from 'cheerio/slim';
-import { DateTime } from 'luxon';
 import type { MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
-import { resolveZone } from '../core/zones';
+import { resolveZone, fromFormat } from '../core/zones';
 import type { Parser, PartialMaintenance } from '../core/types';
 
 // Seaborn NOC notices come in two layouts, both "Label: value" lines:
@@ -130,7 +129,7 @@ function toEpoch(value: string): number {
   if (!zone) throw new ParserError(`unknown time zone in "${value}"`);
   const local = words.join(' ');
   for (const format of DATE_FORMATS) {
-    const dt = DateTime.fromFormat(local, format, { zone, locale: 'en' });
+    const dt = fromFormat(local, format, { zone, locale: 'en' });
     if (dt.isValid) return Math.floor(dt.toSeconds());
   }
   throw new ParserError(`unreadable date "${value}"`);

@@ -1,10 +1,9 @@
 import { load, type CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
-import { DateTime } from 'luxon';
 import type { CircuitImpact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
-import { resolveZone } from '../core/zones';
+import { resolveZone, fromFormat } from '../core/zones';
 
 // Telstra sends two HTML layouts:
 // - the Telstra Global table: a headline ("Planned Maintenance has been scheduled ...") and
@@ -48,7 +47,7 @@ function readTimes(value: string, label: string): number[] {
   for (const m of value.matchAll(TIMESTAMP)) {
     const zone = resolveZone(m[7] ?? 'UTC');
     if (!zone) throw new ParserError(`unknown time zone "${m[7]}" in ${label}`);
-    const dt = DateTime.fromFormat(`${m[1]} ${m[2]} ${m[3]} ${m[4]}:${m[5]}:${m[6] ?? '00'}`, 'd LLL yyyy H:mm:ss', {
+    const dt = fromFormat(`${m[1]} ${m[2]} ${m[3]} ${m[4]}:${m[5]}:${m[6] ?? '00'}`, 'd LLL yyyy H:mm:ss', {
       zone,
       locale: 'en-US',
     });
