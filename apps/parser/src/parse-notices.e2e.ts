@@ -6,8 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { SUBJECTS, type MaintenanceParsed, type NoticeIgnored, type NoticeUnparsed } from '@maintwatch/contracts';
 import { Bus } from '@maintwatch/messaging';
-import { startNats, testNamespace, type NatsServerHandle } from '@maintwatch/testing';
-import { buildApp, startApp, until, type AppProcess } from '../../../tests/support/app-process';
+import { buildApp, startApp, startNats, testNamespace, until, type AppProcess, type NatsServerHandle } from '@maintwatch/testing';
 
 jest.setTimeout(120_000);
 

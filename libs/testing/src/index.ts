@@ -54,3 +54,6 @@ export {
   ServiceStartError,
   SharedServiceUnsetError,
 } from './errors';
+
+/** Built services as real processes: buildApp, startApp (waits for /healthz), runAppToExit, freePort, until. */
+export { APPS, buildApp, freePort, runAppToExit, startApp, until, type AppName, type AppProcess } from './app-process';
