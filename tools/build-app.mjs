@@ -3,14 +3,17 @@
 // the @maintwatch/* aliases are rewritten to relative paths by SWC itself, so the
 // output runs on plain `node` with no loader. Type checking is `npm run typecheck`.
 import { transformFile } from '@swc/core';
-import { readFileSync, mkdirSync, writeFileSync, rmSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, mkdirSync, writeFileSync, rmSync, readdirSync, statSync, renameSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const app = process.argv[2];
 if (!app) { console.error('usage: build-app.mjs <app>'); process.exit(2); }
-const out = join(root, 'dist/apps', app);
+const final = join(root, 'dist/apps', app);
+// Built beside the final folder and swapped in by rename, so a test (or a running start
+// command) never sees a half-written build while another one rebuilds the same app.
+const out = join(root, 'dist/apps', `.${app}.build-${process.pid}`);
 const swcrc = JSON.parse(readFileSync(join(root, '.swcrc.json'), 'utf8'));
 delete swcrc.$schema;
 const { paths } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions;
@@ -42,4 +45,8 @@ await Promise.all(files.map(async (file) => {
   writeFileSync(target, code + `\n//# sourceMappingURL=${target.split('/').pop()}.map`);
   if (map) writeFileSync(target + '.map', map);
 }));
-console.log(`built ${app}: ${files.length} files in ${Date.now() - started} ms -> ${relative(root, out)}`);
+const trash = `${final}.old-${process.pid}`;
+if (existsSync(final)) renameSync(final, trash);
+renameSync(out, final);
+rmSync(trash, { recursive: true, force: true });
+console.log(`built ${app}: ${files.length} files in ${Date.now() - started} ms -> ${relative(root, final)}`);

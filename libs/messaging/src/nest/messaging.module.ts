@@ -46,7 +46,10 @@ export function connectJetStream(
   options: { service: string; consumers: ConsumerSpec[]; hooks?: ConsumerHooks },
 ): JetStreamTransport {
   const strategy = new JetStreamTransport({ ...options, bus: () => app.get(Bus) });
-  const ms = app.connectMicroservice({ strategy }, { inheritAppConfig: false });
+  // deferInitialization: a hybrid microservice is otherwise marked initialised at once, and
+  // Nest then ignores useGlobalFilters (with only a warning), which would let its default
+  // filter turn every error into a plain object and hide transient from permanent.
+  const ms = app.connectMicroservice({ strategy }, { inheritAppConfig: false, deferInitialization: true });
   ms.useGlobalFilters(new JetStreamExceptionFilter());
   return strategy;
 }
