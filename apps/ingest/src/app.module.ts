@@ -1,5 +1,12 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { IngestConfig } from './config';
+import { SourcesModule } from './sources/sources.module';
 
-/** ingest: mail sources (IMAP, Gmail) arrive with the ingest issue; backfill is `npm run import`. */
+/** ingest: live mail sources (IMAP, Gmail) publish raw notices; backfill is `npm run import`. */
 @Module({})
-export class AppModule {}
+export class AppModule {
+  /** The app for a validated config. */
+  static forRoot(config: IngestConfig): DynamicModule {
+    return { module: AppModule, imports: [SourcesModule.forRoot(config.INGEST_SOURCES_FILE)] };
+  }
+}

@@ -1,10 +1,23 @@
 import { z } from 'zod';
 import { serviceEnv } from '@maintwatch/runtime';
+import { loadSourcesFile, type SourcesFile } from './sources/sources-file';
 
-/** ingest's environment (mail sources arrive with the ingest issue). */
+/** ingest's environment. */
 export const ingestConfig = serviceEnv(3001).extend({
-  /** Path of the sources file (YAML or JSON). */
-  INGEST_SOURCES_FILE: z.string().optional(),
+  /**
+   * Path of the sources file (YAML or JSON), read and validated at start: a broken file stops
+   * the service with every problem listed. Unset: no live sources (backfill only).
+   */
+  INGEST_SOURCES_FILE: z
+    .string()
+    .optional()
+    .transform((path, ctx): SourcesFile | undefined => {
+      if (path === undefined) return undefined;
+      const loaded = loadSourcesFile(path);
+      if (loaded.ok) return loaded.file;
+      for (const problem of loaded.problems) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+      return z.NEVER;
+    }),
 });
 /** ingest's validated config. */
 export type IngestConfig = z.output<typeof ingestConfig>;
@@ -20,5 +33,5 @@ export const importConfig = serviceEnv(0).pick({
   NATS_DUPLICATE_WINDOW_MS: true,
 });
 
-/** The environment, read in this file only. */
+/** The environment, read in this file only (sources name their secrets by variable). */
 export const env = (): Readonly<Record<string, string | undefined>> => process.env;

@@ -1,12 +1,65 @@
 import { z } from 'zod';
-import { databaseUrl } from '@maintwatch/observability';
+import { databaseUrl, envBoolean } from '@maintwatch/observability';
 import { serviceEnv } from '@maintwatch/runtime';
+
+/** Names of the points where FAILPOINTS can crash the process (crash tests). */
+export const FAILPOINT_NAMES = ['apply-before-commit', 'relay-before-publish', 'relay-after-publish', 'relay-after-commit', 'clock-before-commit'] as const;
+/** One failpoint. */
+export type FailpointName = (typeof FAILPOINT_NAMES)[number];
 
 /** maintenance-api's environment. */
 export const apiConfig = serviceEnv(3000).extend({
   DATABASE_URL: databaseUrl,
   /** Verify the PostgreSQL server certificate when the URL asks for TLS (sslmode=require). */
   DATABASE_CA_FILE: z.string().optional(),
+  /** Connections to PostgreSQL. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(16),
+  /** Parsed maintenances in hand at once (they are applied in batches of PARSED_BATCH). */
+  PARSED_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(256),
+  /** Parsed maintenances that share one transaction at most (those arriving while one runs). */
+  PARSED_BATCH: z.coerce.number().int().min(1).max(1000).default(128),
+  /** Batches of parsed maintenances in flight at once (one gathers while another waits on PostgreSQL). */
+  PARSED_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(2),
+  /** Raw notices, unparsed and ignored records stored at once. */
+  NOTICES_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /**
+   * Deliveries of a message before it is dead-lettered. High: while PostgreSQL is down every
+   * message is nak'd with a delay (at most INTAKE_RETRY_MAX_MS), and none may be lost to an outage.
+   */
+  INTAKE_MAX_DELIVER: z.coerce.number().int().min(2).default(1000),
+  INTAKE_RETRY_MAX_MS: z.coerce.number().int().min(100).default(15_000),
+  /** A message not acknowledged within this long (the process died holding it) is delivered again. */
+  INTAKE_ACK_WAIT_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** What a notice naming a circuit the inventory does not know does: create it unverified, or note it only. */
+  UNKNOWN_CIRCUITS: z.enum(['create', 'note']).default('create'),
+  /** A new maintenance covering the circuits of a RE-SCHEDULED one within this many hours of its window replaces it. */
+  RESCHEDULE_LINK_HORIZON_HOURS: z.coerce.number().min(0).max(24 * 366).default(720),
+  /** starting-soon is emitted this long before the start. */
+  STARTING_SOON_LEAD_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(900),
+  /** How often the clock looks for due transitions (at most every 30 s). */
+  CLOCK_INTERVAL_MS: z.coerce.number().int().min(50).max(30_000).default(15_000),
+  /** Run the lifecycle clock in this replica (replicas share it through an advisory lock). */
+  CLOCK_ENABLED: envBoolean.default(true),
+  /** Overlap alerts count circuits a maintenance names as NO-IMPACT too (default: they do not). */
+  OVERLAP_INCLUDE_NO_IMPACT: envBoolean.default(false),
+  /** How often the outbox relay looks for events committed by other replicas (its own wake it at once). */
+  OUTBOX_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(500),
+  /** Events published per relay transaction. */
+  OUTBOX_BATCH: z.coerce.number().int().min(1).max(10_000).default(256),
+  /**
+   * Crash tests only: comma-separated points where the process kills itself with SIGKILL
+   * (failpoints, as in etcd and TiKV), e.g. relay-after-publish. Never set in production.
+   */
+  FAILPOINTS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const names = (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      for (const n of names) {
+        if (!(FAILPOINT_NAMES as readonly string[]).includes(n)) ctx.addIssue({ code: 'custom', message: `unknown failpoint ${n} (known: ${FAILPOINT_NAMES.join(', ')})` });
+      }
+      return names as FailpointName[];
+    }),
 });
 /** maintenance-api's validated config. */
 export type ApiConfig = z.output<typeof apiConfig>;

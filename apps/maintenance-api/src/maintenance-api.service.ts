@@ -1,17 +1,24 @@
 import { CONSUMERS, SUBJECTS } from '@maintwatch/contracts';
+import { Store } from '@maintwatch/persistence';
 import type { ServiceDefinition } from '@maintwatch/runtime';
+import { configureApi } from './api/configure-api';
 import { AppModule } from './app.module';
 import { apiConfig } from './config';
-import { Database } from './intake/database';
 
-/** maintenance-api as a service: raw notices and parser output in, PostgreSQL behind. */
+/** maintenance-api as a service: raw notices and parser output in, PostgreSQL behind, lifecycle events out. */
 export const maintenanceApiService: ServiceDefinition<typeof apiConfig> = {
   name: 'maintenance-api',
   config: apiConfig,
   module: (config) => AppModule.forRoot(config),
-  consumers: () => [
-    { stream: 'NOTICES', durable: CONSUMERS.apiNotices, filterSubject: 'notice.>', concurrency: 4 },
-    { stream: 'MAINTENANCE', durable: CONSUMERS.apiMaintenance, filterSubject: SUBJECTS.maintenanceParsed, concurrency: 4 },
-  ],
-  checks: (moduleRef) => ({ postgres: () => moduleRef.get(Database, { strict: false }).ping() }),
+  consumers: (config) => {
+    // While PostgreSQL is away every message is nak'd with a delay; many deliveries are
+    // allowed so that an outage dead-letters nothing.
+    const retry = { maxDeliver: config.INTAKE_MAX_DELIVER, nakBaseDelayMs: 500, nakMaxDelayMs: config.INTAKE_RETRY_MAX_MS, ackWaitMs: config.INTAKE_ACK_WAIT_MS };
+    return [
+      { stream: 'NOTICES', durable: CONSUMERS.apiNotices, filterSubject: 'notice.>', concurrency: config.NOTICES_CONCURRENCY, ...retry },
+      { stream: 'MAINTENANCE', durable: CONSUMERS.apiMaintenance, filterSubject: SUBJECTS.maintenanceParsed, concurrency: config.PARSED_CONCURRENCY, ...retry },
+    ];
+  },
+  configure: (app) => configureApi(app),
+  checks: (moduleRef) => ({ postgres: () => moduleRef.get(Store, { strict: false }).ping() }),
 };

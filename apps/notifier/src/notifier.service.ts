@@ -3,10 +3,22 @@ import type { ServiceDefinition } from '@maintwatch/runtime';
 import { AppModule } from './app.module';
 import { notifierConfig } from './config';
 
-/** The notifier as a service: every lifecycle event. */
+/** Durable consumer of unparsed notices (the "unparsed" routing event), beside CONSUMERS.notifierEvents. */
+export const UNPARSED_CONSUMER = 'notifier-unparsed';
+
+/**
+ * The notifier as a service: every lifecycle event and every unparsed notice, each on its own
+ * durable consumer. Handling a message only records its deliveries, so it is quick; the
+ * deliveries themselves run per destination.
+ */
 export const notifierService: ServiceDefinition<typeof notifierConfig> = {
   name: 'notifier',
   config: notifierConfig,
-  module: () => AppModule,
-  consumers: () => [{ stream: 'MAINTENANCE', durable: CONSUMERS.notifierEvents, filterSubject: SUBJECTS.maintenanceEventAll }],
+  module: (config) => AppModule.forRoot(config),
+  // Taking an event in takes milliseconds, so a short ack wait: after a crash, the events that
+  // were not yet recorded come back within seconds.
+  consumers: (config) => [
+    { stream: 'MAINTENANCE', durable: CONSUMERS.notifierEvents, filterSubject: SUBJECTS.maintenanceEventAll, concurrency: config.NOTIFIER_CONCURRENCY, ackWaitMs: 10_000 },
+    { stream: 'NOTICES', durable: UNPARSED_CONSUMER, filterSubject: SUBJECTS.noticeUnparsed, concurrency: config.NOTIFIER_CONCURRENCY, ackWaitMs: 10_000 },
+  ],
 };

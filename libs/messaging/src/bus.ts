@@ -108,6 +108,8 @@ export class Bus {
       reconnectJitter: 250,
       waitOnFirstConnect: false,
       pingInterval: 10_000,
+      // nats.js otherwise captures a stack trace for every request: ~10% of CPU on a backfill.
+      noAsyncTraces: true,
     });
     return new Bus(nc, options);
   }

@@ -93,14 +93,13 @@ export interface RunOptions {
   uid?: number;
   gid?: number;
   cwd?: string;
-  input?: string;
   timeoutMs?: number;
 }
 
 /** Runs a command to completion; throws ServiceStartError with its output when it fails. */
 export function run(file: string, args: string[], options: RunOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(
+    execFile(
       file,
       args,
       {
@@ -120,7 +119,6 @@ export function run(file: string, args: string[], options: RunOptions = {}): Pro
         }
       },
     );
-    if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
 
@@ -135,7 +133,10 @@ export class ServerProcess {
   private readonly exited: Promise<void>;
   private done = false;
 
-  private constructor(private readonly child: ChildProcess) {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly group: boolean,
+  ) {
     const keep = (chunk: Buffer): void => {
       // Keep reading forever: a full pipe would block the server.
       this.output = (this.output + chunk.toString('utf8')).slice(-LOG_TAIL_CHARS * 2);
@@ -156,14 +157,18 @@ export class ServerProcess {
     });
   }
 
-  /** Spawns `file`; the process is not detached, so it shares the caller's fate on Ctrl-C. */
-  static spawn(file: string, args: string[], cwd?: string): ServerProcess {
+  /**
+   * Spawns `file`. With `group`, it leads a process group of its own and kill() signals the
+   * whole group (for servers that fork workers); a Reaper must then cover Ctrl-C.
+   */
+  static spawn(file: string, args: string[], options: { cwd?: string; group?: boolean } = {}): ServerProcess {
     const child = spawn(file, args, {
-      cwd,
+      cwd: options.cwd,
+      detached: options.group ?? false,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
     });
-    return new ServerProcess(child);
+    return new ServerProcess(child, options.group ?? false);
   }
 
   get pid(): number | undefined {
@@ -197,10 +202,30 @@ export class ServerProcess {
   /** Sends `signal` and waits for the exit; escalates to SIGKILL after `graceMs`. */
   async kill(signal: NodeJS.Signals = 'SIGTERM', graceMs = 5000): Promise<void> {
     if (!this.running) return;
-    this.child.kill(signal);
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    this.signal(signal);
+    const timer = setTimeout(() => void this.killGroup(), graceMs);
     await this.exited;
     clearTimeout(timer);
+  }
+
+  /** SIGKILLs the process and, for a group leader, every process of its group (forked workers too). */
+  async killGroup(): Promise<void> {
+    if (this.group && this.child.pid !== undefined) {
+      try {
+        process.kill(-this.child.pid, 'SIGKILL');
+      } catch {
+        // The group is already gone.
+      }
+    }
+    await this.kill('SIGKILL');
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    try {
+      this.child.kill(signal);
+    } catch {
+      // Already gone.
+    }
   }
 }
 

@@ -84,8 +84,11 @@ describe('dovecot', () => {
       await client.mailboxOpen('INBOX');
       const before = client.mailbox ? client.mailbox.exists : 0;
       const grown = new Promise<number>((resolve) => client.on('exists', (data: { count: number }) => resolve(data.count)));
+      const idling = client.idle();
       await dovecot.appendMail('alice', 'INBOX', notice('Live one'));
       expect(await grown).toBe(before + 1);
+      await client.noop();
+      await idling;
     });
   });
 

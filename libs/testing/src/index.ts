@@ -16,12 +16,30 @@ export { ownPostgres } from './postgres';
 /** Waits until a PostgreSQL URL answers `select 1`. */
 export { waitForPostgres } from './postgres';
 /** A PostgreSQL server: url, port, restart(), kill(), stop(). */
-export type { PostgresHandle } from './postgres';
+export type { PostgresHandle, OwnPostgresOptions } from './postgres';
 
 /** Starts a private Dovecot IMAP server with the given accounts. */
 export { startDovecot } from './dovecot';
 /** A Dovecot IMAP server: host, port, users, appendMail(), restart(), kill(), stop(). */
 export type { DovecotHandle, DovecotOptions, DovecotUser } from './dovecot';
+/** Starts a private Dovecot with TLS (self-signed CA) and/or OAuth2 logins (oauth2 passdb); can change UIDVALIDITY. */
+export { startExtendedDovecot } from './dovecot-extended';
+/** A Dovecot with TLS / OAuth2: tlsPort, certificate, changeUidValidity(), doveadm(), plus DovecotHandle. */
+export type { ExtendedDovecotHandle, ExtendedDovecotOptions } from './dovecot-extended';
+/** Makes a self-signed certificate (its own CA) for localhost and 127.0.0.1 with openssl. */
+export { createSelfSignedCertificate } from './tls-certificate';
+/** Certificate and key files of createSelfSignedCertificate(). */
+export type { SelfSignedCertificate } from './tls-certificate';
+/** Starts a local OAuth2 token-introspection endpoint (RFC 7662) that issues and revokes tokens. */
+export { startOAuth2Introspection } from './fakes/oauth2-introspection.fake';
+/** The introspection fake: introspectionUrl, issueToken(), revoke(), requests, stop(). */
+export type { OAuth2IntrospectionFake } from './fakes/oauth2-introspection.fake';
+/** Starts a local fake Gmail API (messages, history, labels) with Google's OAuth token endpoint. */
+export { startFakeGmail } from './fakes/gmail-api.fake';
+/** The fake Gmail: rootUrl, tokenUrl, mailboxes, OAuth clients, service accounts, injected faults. */
+export type { FakeGmailHandle, GmailFault, ServiceAccountKey } from './fakes/gmail-api.fake';
+/** One request a fake HTTP API answered (method, url, status). */
+export type { FakeRequest } from './fakes/http-fake';
 
 /** Creates a uniquely named database on the shared (or given) PostgreSQL: { name, url, drop() }. */
 export { testDatabase } from './isolation';
@@ -43,6 +61,15 @@ export type { SharedServices } from './shared-services';
 
 /** True when a container engine answers, so services run as testcontainers. */
 export { dockerAnswers } from './docker';
+
+/** Local stand-ins for outside services: Slack (webhooks, chat.postMessage, conversations.history), Teams, JSON webhooks. */
+export { startFakeSlack, validateSlackMessage, SLACK_LIMITS, type FakeSlack, type FakeSlackMessage, type FakeSlackOptions, type SlackBlock } from './fakes/fake-slack.server';
+/** A fake Teams Workflows webhook (Adaptive Cards, 28 KB limit, 429 throttling). */
+export { startFakeTeams, TEAMS_MAX_PAYLOAD_BYTES, type FakeTeams, type FakeTeamsOptions, type FakeTeamsPost } from './fakes/fake-teams.server';
+/** A fake JSON webhook receiver that verifies the HMAC signature; FakeFault scripts errors and hangs of every fake. */
+export { startFakeWebhook, type FakeWebhook, type FakeWebhookPost } from './fakes/fake-webhook.server';
+/** A scripted fault (status, error, hang) and a logged call of the Slack, Teams and webhook fakes. */
+export type { FakeFault, FakeHttpCall } from './fakes/scripted-http.server';
 
 /** Where a service came from ('env' | 'docker' | 'local') and restart() options. */
 export type { RestartOptions, ServiceSource } from './service';

@@ -29,9 +29,25 @@ async function storedBodies(url: string, stream: string): Promise<string[]> {
   }
 }
 
+async function deleteStream(url: string, stream: string): Promise<void> {
+  const nc = await connect({ servers: url, reconnect: false });
+  try {
+    await (await jetstreamManager(nc)).streams.delete(stream);
+  } finally {
+    await nc.close();
+  }
+}
+
 describe('nats (shared)', () => {
+  // The shared server may outlive this run (NATS_URL): leave no stream behind on it.
+  const streams: string[] = [];
+  afterAll(async () => {
+    await Promise.all(streams.map((stream) => deleteStream(sharedNatsUrl(), stream)));
+  });
+
   it('nats - shared server accepts a JetStream publish', async () => {
     const ns = testNamespace();
+    streams.push(ns.toUpperCase());
     await publishTo(sharedNatsUrl(), ns.toUpperCase(), ns, ['hello']);
     expect(await storedBodies(sharedNatsUrl(), ns.toUpperCase())).toEqual(['hello']);
   });
@@ -43,7 +59,9 @@ describe('nats (shared)', () => {
     await expect(nats.restart()).rejects.toBeInstanceOf(NotOwnedServiceError);
     await expect(nats.kill()).rejects.toBeInstanceOf(NotOwnedServiceError);
     await nats.stop();
-    await publishTo(sharedNatsUrl(), 'STILLUP', testNamespace(), ['x']);
+    const ns = testNamespace();
+    streams.push(ns.toUpperCase());
+    await publishTo(sharedNatsUrl(), ns.toUpperCase(), ns, ['still up']);
   });
 });
 
@@ -74,10 +92,19 @@ describe('nats (own server)', () => {
   });
 
   it('nats - restart with downMs keeps the server unreachable meanwhile', async () => {
-    const restarted = nats.restart({ downMs: 800 });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await expect(connect({ servers: nats.url, reconnect: false, timeout: 300 })).rejects.toThrow();
+    const began = Date.now();
+    const restarted = nats.restart({ downMs: 1000 });
+    let refused = false;
+    while (!refused && Date.now() - began < 900) {
+      refused = await connect({ servers: nats.url, reconnect: false, timeout: 200 }).then(
+        (nc) => nc.close().then(() => false),
+        () => true,
+      );
+      if (!refused) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(refused).toBe(true);
     await restarted;
+    expect(Date.now() - began).toBeGreaterThanOrEqual(1000);
     const nc = await connect({ servers: nats.url, reconnect: false });
     await nc.close();
   });

@@ -140,7 +140,9 @@ class LocalNats implements NatsServerHandle {
 
   private async launch(): Promise<void> {
     const args = ['-a', this.host, '-p', String(this.port), '-js', '-sd', join(this.dir, 'store')];
-    const server = ServerProcess.spawn(this.binary, [...args, '-P', join(this.dir, 'nats.pid')], this.dir);
+    const server = ServerProcess.spawn(this.binary, [...args, '-P', join(this.dir, 'nats.pid')], {
+      cwd: this.dir,
+    });
     this.server = server;
     try {
       await server.waitForOutput(/Server is ready/, `nats-server on port ${this.port}`);

@@ -47,9 +47,20 @@ export async function startPostgres(): Promise<PostgresHandle> {
   return url ? fromEnv(url) : ownPostgres();
 }
 
+/** Options of ownPostgres(). */
+export interface OwnPostgresOptions {
+  /**
+   * Keep PostgreSQL's durability settings on (fsync, synchronous_commit, full_page_writes):
+   * for benchmarks of committed writes and for crash tests that must not lose a commit.
+   * Default false: a throwaway test cluster skips them (fsync costs seconds per run).
+   */
+  durable?: boolean;
+}
+
 /** Starts a private PostgreSQL (a testcontainer if Docker answers, else a throwaway local cluster). */
-export async function ownPostgres(): Promise<PostgresHandle> {
-  return (await dockerAnswers()) ? DockerPostgres.start() : LocalPostgres.start();
+export async function ownPostgres(options: OwnPostgresOptions = {}): Promise<PostgresHandle> {
+  const durable = options.durable ?? false;
+  return (await dockerAnswers()) ? DockerPostgres.start(durable) : LocalPostgres.start(durable);
 }
 
 /** Waits until `url` answers `select 1`. */
@@ -128,6 +139,7 @@ class LocalPostgres implements PostgresHandle {
     private readonly owner: { uid: number; gid: number } | undefined,
     readonly port: number,
     private readonly reaper: Reaper,
+    private readonly durable = false,
   ) {}
 
   get url(): string {
@@ -138,7 +150,7 @@ class LocalPostgres implements PostgresHandle {
     return join(this.dir, 'data');
   }
 
-  static async start(): Promise<LocalPostgres> {
+  static async start(durable = false): Promise<LocalPostgres> {
     const bin = postgresBinDir();
     const owner = clusterOwner();
     const dir = await makeTempDir('pg');
@@ -155,7 +167,7 @@ class LocalPostgres implements PostgresHandle {
         { ...owner, cwd: dir },
       );
       return await onFreePort(async (port) => {
-        const pg = new LocalPostgres(bin, dir, owner, port, reaper);
+        const pg = new LocalPostgres(bin, dir, owner, port, reaper, durable);
         await pg.launch();
         return pg;
       });
@@ -191,14 +203,12 @@ class LocalPostgres implements PostgresHandle {
   private async launch(): Promise<void> {
     const log = join(this.dir, 'postgres.log');
     await rm(log, { force: true });
-    // Durability settings off: a test cluster is thrown away, and fsync costs seconds per run.
+    // Durability settings off unless asked: a test cluster is thrown away, and fsync costs seconds per run.
     const serverOptions = [
       `-p ${this.port}`,
       `-k ${this.dir}`,
       '-c listen_addresses=127.0.0.1',
-      '-c fsync=off',
-      '-c synchronous_commit=off',
-      '-c full_page_writes=off',
+      ...(this.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
     ].join(' ');
     try {
       await this.pgCtl(['-w', '-t', '30', '-l', log, '-o', serverOptions, 'start']);
@@ -235,13 +245,13 @@ class DockerPostgres implements PostgresHandle {
     return `postgres://postgres@${this.host}:${this.port}/postgres`;
   }
 
-  static async start(): Promise<DockerPostgres> {
+  static async start(durable = false): Promise<DockerPostgres> {
     // GenericContainer rather than @testcontainers/postgresql: that one adds a random host port
     // binding of its own, and restart() must keep the port.
     const container = await startContainer(5432, ({ GenericContainer, Wait }) =>
       new GenericContainer(POSTGRES_IMAGE)
         .withEnvironment({ POSTGRES_HOST_AUTH_METHOD: 'trust' })
-        .withCommand(['postgres', '-c', 'fsync=off', '-c', 'synchronous_commit=off'])
+        .withCommand(durable ? ['postgres'] : ['postgres', '-c', 'fsync=off', '-c', 'synchronous_commit=off'])
         // The image's entrypoint runs a temporary server first: the second "ready" is the real one.
         .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2)),
     );

@@ -1,35 +1,55 @@
-import { Controller, Logger } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { SUBJECTS, type MaintenanceParsed, type NoticeIgnored, type NoticeUnparsed, type RawNotice } from '@maintwatch/contracts';
+import { JetStreamContext, JetStreamExceptionFilter, PermanentError, TransientError } from '@maintwatch/messaging';
+import { isTransientStoreError } from '@maintwatch/persistence';
+import { ApplyParsedUseCase } from './apply-parsed.use-case';
+import { RecordNoticeUseCase } from './record-notice.use-case';
 
 /**
- * What maintenance-api receives from ingest and the parser. Until the maintenance store lands
- * (its own issue) the records are logged, not stored; the subjects and consumers are final.
+ * Hands each message to its use case and decides its outcome by error class: PostgreSQL
+ * away or contended -> nak with a delay (TransientError), anything else -> dead letter with
+ * the reason (PermanentError). Invalid payloads never get here (the transport dead-letters them).
  */
 @Controller()
+// Scoped here because the transport's global registration of this filter comes after the
+// microservice is initialised (Nest warns and skips it): without it Nest's default filter
+// would turn every error into a plain object and the transport could not tell their class.
+@UseFilters(new JetStreamExceptionFilter())
 export class IntakeConsumer {
-  private readonly logger = new Logger(IntakeConsumer.name);
+  constructor(
+    @Inject(RecordNoticeUseCase) private readonly notices: RecordNoticeUseCase,
+    @Inject(ApplyParsedUseCase) private readonly applyParsed: ApplyParsedUseCase,
+  ) {}
 
   @EventPattern(SUBJECTS.noticeReceived)
   async onReceived(@Payload() notice: RawNotice): Promise<void> {
-    this.logger.log(`notice ${notice.meta.noticeId} received from ${notice.meta.sender ?? '?'}: ${notice.meta.subject ?? ''} (${notice.meta.size} bytes)`);
+    await outcome(() => this.notices.received(notice));
   }
 
   @EventPattern(SUBJECTS.maintenanceParsed)
-  async onParsed(@Payload() parsed: MaintenanceParsed): Promise<void> {
-    const m = parsed.maintenance;
-    this.logger.log(
-      `maintenance ${parsed.providerType}/${m.maintenance_id} ${m.status} ${new Date(m.start * 1000).toISOString()} - ${new Date(m.end * 1000).toISOString()}, ${m.circuits.length} circuit(s) (notice ${parsed.noticeId})`,
-    );
+  async onParsed(@Payload() parsed: MaintenanceParsed, @Ctx() ctx: JetStreamContext): Promise<void> {
+    await outcome(() => this.applyParsed.execute(parsed, ctx.getMessage().correlationId));
   }
 
   @EventPattern(SUBJECTS.noticeUnparsed)
   async onUnparsed(@Payload() u: NoticeUnparsed): Promise<void> {
-    this.logger.warn(`notice ${u.noticeId} unparsed (${u.providerType ?? 'unknown provider'}): ${u.reasons.join('; ')}`);
+    await outcome(() => this.notices.unparsed(u));
   }
 
   @EventPattern(SUBJECTS.noticeIgnored)
   async onIgnored(@Payload() i: NoticeIgnored): Promise<void> {
-    this.logger.log(`notice ${i.noticeId} ignored: ${i.reason}`);
+    await outcome(() => this.notices.ignored(i));
+  }
+}
+
+async function outcome(work: () => Promise<unknown>): Promise<void> {
+  try {
+    await work();
+  } catch (err) {
+    if (err instanceof TransientError || err instanceof PermanentError) throw err;
+    const message = (err as Error)?.message ?? String(err);
+    if (isTransientStoreError(err)) throw new TransientError(message, { cause: err });
+    throw new PermanentError(message, { cause: err });
   }
 }

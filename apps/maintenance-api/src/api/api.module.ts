@@ -1,0 +1,40 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { ApiConfig } from '../config';
+import { OverlapModule } from '../overlap/overlap.module';
+import { API_OPTIONS } from './api.options';
+import { ApiAuthGuard } from './auth/api-auth.guard';
+import { CalendarService } from './calendar/calendar.service';
+import { CalendarController } from './controllers/calendar.controller';
+import { CircuitsController } from './controllers/circuits.controller';
+import { MaintenancesController } from './controllers/maintenances.controller';
+import { NoticesController } from './controllers/notices.controller';
+import { ProvidersController } from './controllers/providers.controller';
+import { RedundancyGroupsController } from './controllers/redundancy-groups.controller';
+import { InventoryService } from './inventory/inventory.service';
+import { MaintenanceViewService } from './maintenances/maintenance-view.service';
+import { NoticeService } from './notices/notice.service';
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** The REST API under /api/v1 (tokens, validation, one exception filter) and the overlap alerts it shares with the intake. */
+@Module({})
+export class ApiModule {
+  static forRoot(config: ApiConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [OverlapModule.forRoot({ includeNoImpact: config.OVERLAP_INCLUDE_NO_IMPACT, now: nowSeconds })],
+      controllers: [MaintenancesController, ProvidersController, CircuitsController, RedundancyGroupsController, NoticesController, CalendarController],
+      providers: [
+        {
+          provide: API_OPTIONS,
+          useValue: { leadSeconds: config.STARTING_SOON_LEAD_SECONDS, calendarLimit: 5000, calendarLookbackSeconds: 30 * 24 * 3600, now: nowSeconds },
+        },
+        ApiAuthGuard,
+        MaintenanceViewService,
+        InventoryService,
+        NoticeService,
+        CalendarService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { MaintenanceSnapshot } from '@maintwatch/contracts';
+import type { ImpactRecord, MaintenanceRecord, Repositories } from '@maintwatch/persistence';
+import { ProviderDirectory } from '../providers/provider-directory';
+import { groupsOf, snapshotOf } from './lifecycle-rules';
+
+/** Builds event snapshots inside a transaction, reading only what the caller does not already have. */
+@Injectable()
+export class SnapshotLoader {
+  constructor(@Inject(ProviderDirectory) private readonly providers: ProviderDirectory) {}
+
+  /** The snapshot of `m`; `impacts` and the linked maintenances' ids are read when not given. */
+  async snapshot(
+    r: Repositories,
+    m: MaintenanceRecord,
+    known: { impacts?: readonly ImpactRecord[]; links?: ReadonlyMap<string, string> } = {},
+  ): Promise<MaintenanceSnapshot> {
+    const impacts = known.impacts ?? (await r.maintenances.impacts(m.id));
+    const groups = groupsOf(impacts);
+    const groupSizes = groups.length > 0 ? await r.circuits.groupSizes(groups) : new Map<string, number>();
+    const linkId = async (id: string | undefined) => {
+      if (!id) return undefined;
+      return known.links?.get(id) ?? (await r.maintenances.getById(id))?.maintenanceId;
+    };
+    return snapshotOf(m, {
+      providerName: await this.providers.name(r, m.providerType),
+      impacts,
+      groupSizes,
+      replaces: await linkId(m.replacesId),
+      replacedBy: await linkId(m.replacedById),
+    });
+  }
+}

@@ -1,0 +1,49 @@
+// Public entry of @maintwatch/persistence: the only place that touches TypeORM. Apps use the
+// Store and its repositories; entities and migrations are exported for tools and tests.
+
+export { Store, type TransactionOptions } from './store';
+export { createDataSource, type StoreOptions } from './data-source';
+export { PersistenceModule, StoreLifecycle, STORE_OPTIONS } from './persistence.module';
+export { StoreUnavailableError, StoreContentionError, StoreConflictError, StoreNotFoundError, isTransientStoreError } from './errors';
+export { Repositories } from './repositories';
+export { ProviderRepository, type BuiltInProvider, type ProviderEdit } from './repositories/provider.repository';
+export { CircuitRepository, type CircuitInput, type CircuitPatch } from './repositories/circuit.repository';
+export {
+  MaintenanceRepository,
+  type MaintenanceFields,
+  type NewMaintenance,
+  type MaintenancePatch,
+  type ImpactInput,
+  type NoteInput,
+  type MaintenanceWithCircuits,
+} from './repositories/maintenance.repository';
+export { NoticeRepository, type StoredRawNotice, type ParsedRecordInput, type NoticeOutcomeInput } from './repositories/notice.repository';
+export { OutboxRepository, type OutboxInput } from './repositories/outbox.repository';
+export { ClockRepository, LOCKS } from './repositories/clock.repository';
+export {
+  circuitKey,
+  epoch,
+  fromEpoch,
+  type ProviderRecord,
+  type CircuitRecord,
+  type MaintenanceRecord,
+  type ImpactRecord,
+  type WindowRecord,
+  type NoteRecord,
+  type ParsedRecord,
+  type OutboxRecord,
+} from './models';
+export {
+  ENTITIES,
+  CIRCUIT_TYPES,
+  CLOCK_PHASES,
+  NOTE_LEVELS,
+  PARSED_OUTCOMES,
+  type CircuitType,
+  type ClockPhase,
+  type NoteLevel,
+  type ParsedOutcome,
+} from './entities';
+export { MIGRATIONS } from './migrations';
+// The HTTP API's repositories (tokens, list queries, overlaps) and their records.
+export * from './api';

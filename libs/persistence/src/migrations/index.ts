@@ -1,0 +1,5 @@
+import { Initial1764000000000 } from './1764000000000-initial';
+import { Api1765000000000 } from './1765000000000-api';
+
+/** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
+export const MIGRATIONS = [Initial1764000000000, Api1765000000000];

@@ -1,0 +1,30 @@
+import type { EntityManager } from 'typeorm';
+import { CircuitRepository } from './circuit.repository';
+import { ClockRepository } from './clock.repository';
+import { MaintenanceRepository } from './maintenance.repository';
+import { NoticeRepository } from './notice.repository';
+import { OutboxRepository } from './outbox.repository';
+import { ProviderRepository } from './provider.repository';
+import { ApiRepositories } from '../api';
+
+/** Every repository, bound to one EntityManager (the pool, or one transaction). */
+export class Repositories {
+  readonly providers: ProviderRepository;
+  readonly circuits: CircuitRepository;
+  readonly maintenances: MaintenanceRepository;
+  readonly notices: NoticeRepository;
+  readonly outbox: OutboxRepository;
+  readonly clock: ClockRepository;
+  /** The HTTP API's queries, tokens and overlaps. */
+  readonly api: ApiRepositories;
+
+  constructor(manager: EntityManager) {
+    this.providers = new ProviderRepository(manager);
+    this.circuits = new CircuitRepository(manager);
+    this.maintenances = new MaintenanceRepository(manager);
+    this.notices = new NoticeRepository(manager);
+    this.outbox = new OutboxRepository(manager);
+    this.clock = new ClockRepository(manager);
+    this.api = new ApiRepositories(manager);
+  }
+}

@@ -1,0 +1,239 @@
+import type { Maintenance, RawNoticeMeta } from '@maintwatch/contracts';
+import type { EntityManager } from 'typeorm';
+import type { ParsedOutcome } from '../entities/notice.entities';
+import { epoch, fromEpoch, pgJson, pgText, type ParsedRecord } from '../models';
+
+/** A stored raw notice. */
+export interface StoredRawNotice {
+  noticeId: string;
+  source: string;
+  sender?: string;
+  subject?: string;
+  receivedAt: number;
+  size: number;
+  sha256: string;
+  providerHint?: string;
+  attempt: number;
+  correlationId: string;
+  body: Buffer;
+  storedAt: number;
+}
+
+/** A parsed record to store. */
+export interface ParsedRecordInput {
+  noticeId: string;
+  attempt: number;
+  index: number;
+  count: number;
+  providerType: string;
+  maintenanceId?: string;
+  outcome: ParsedOutcome;
+  parsers: string[];
+  maintenance: Maintenance;
+}
+
+/** An unparsed or ignored notice record to store. */
+export interface NoticeOutcomeInput {
+  noticeId: string;
+  attempt: number;
+  providerType?: string;
+  sender?: string;
+  subject?: string;
+}
+
+const opt = (s: string | undefined) => (s === undefined ? null : pgText(s));
+
+/** Raw notices (the bytes, kept) and what became of each: parsed, unparsed, ignored records. */
+export class NoticeRepository {
+  constructor(private readonly m: EntityManager) {}
+
+  /**
+   * Stores the raw notice once per notice id ('stored'); a redelivery or a reprocessing
+   * attempt of a known notice only raises the attempt seen ('known').
+   */
+  async saveRaw(meta: RawNoticeMeta, body: Uint8Array): Promise<'stored' | 'known'> {
+    const rows: { inserted: boolean }[] = await this.m.query(
+      `INSERT INTO raw_notice (notice_id, source, sender, subject, received_at, size, sha256, provider_hint, attempt, correlation_id, body)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (notice_id) DO UPDATE SET attempt = GREATEST(raw_notice.attempt, excluded.attempt)
+       RETURNING (xmax = 0) AS inserted`,
+      [
+        pgText(meta.noticeId),
+        meta.source,
+        opt(meta.sender),
+        opt(meta.subject),
+        fromEpoch(meta.receivedAt),
+        meta.size,
+        meta.sha256,
+        opt(meta.providerHint),
+        meta.attempt,
+        pgText(meta.correlationId),
+        Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+      ],
+    );
+    return rows[0]?.inserted ? 'stored' : 'known';
+  }
+
+  /** A raw notice with its bytes. */
+  async getRaw(noticeId: string): Promise<StoredRawNotice | undefined> {
+    const rows: {
+      notice_id: string;
+      source: string;
+      sender: string | null;
+      subject: string | null;
+      received_at: Date;
+      size: number;
+      sha256: string;
+      provider_hint: string | null;
+      attempt: number;
+      correlation_id: string;
+      body: Buffer;
+      stored_at: Date;
+    }[] = await this.m.query(`SELECT * FROM raw_notice WHERE notice_id = $1`, [noticeId]);
+    const r = rows[0];
+    if (!r) return undefined;
+    return {
+      noticeId: r.notice_id,
+      source: r.source,
+      ...(r.sender !== null ? { sender: r.sender } : {}),
+      ...(r.subject !== null ? { subject: r.subject } : {}),
+      receivedAt: epoch(r.received_at),
+      size: r.size,
+      sha256: r.sha256,
+      ...(r.provider_hint !== null ? { providerHint: r.provider_hint } : {}),
+      attempt: r.attempt,
+      correlationId: r.correlation_id,
+      body: r.body,
+      storedAt: epoch(r.stored_at),
+    };
+  }
+
+  /** Records a parsed maintenance; false when this (notice, attempt, index) was recorded before. */
+  async recordParsed(p: ParsedRecordInput): Promise<boolean> {
+    const rows: unknown[] = await this.m.query(
+      `INSERT INTO parsed_record (notice_id, attempt, index, count, provider_type, maintenance_key, maintenance_id, outcome, parsers, maintenance_json)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT ON CONSTRAINT "UQ_parsed_record_message" DO NOTHING RETURNING id`,
+      [
+        pgText(p.noticeId),
+        p.attempt,
+        p.index,
+        p.count,
+        p.providerType,
+        pgText(p.maintenance.maintenance_id),
+        p.maintenanceId ?? null,
+        p.outcome,
+        p.parsers.map(pgText),
+        pgJson(p.maintenance),
+      ],
+    );
+    return rows.length === 1;
+  }
+
+  /** Which of these parsed messages were recorded before, as "<noticeId>#<attempt>/<index>". */
+  async recordedParsed(keys: readonly { noticeId: string; attempt: number; index: number }[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows: { k: string }[] = await this.m.query(
+      `SELECT r.notice_id || '#' || r.attempt || '/' || r.index AS k FROM parsed_record r
+       JOIN jsonb_to_recordset($1::jsonb) AS x(n text, a int, i int) ON r.notice_id = x.n AND r.attempt = x.a AND r.index = x.i`,
+      [pgJson(keys.map((k) => ({ n: k.noticeId, a: k.attempt, i: k.index })))],
+    );
+    return new Set(rows.map((r) => r.k));
+  }
+
+  /** Records parsed maintenances; returns how many were new (fewer: some were recorded meanwhile). */
+  async recordParsedMany(records: readonly ParsedRecordInput[]): Promise<number> {
+    if (records.length === 0) return 0;
+    const rows: unknown[] = await this.m.query(
+      `INSERT INTO parsed_record (notice_id, attempt, index, count, provider_type, maintenance_key, maintenance_id, outcome, parsers, maintenance_json)
+       SELECT x.notice_id, x.attempt, x.index, x.count, x.provider_type, x.maintenance_key, x.maintenance_id, x.outcome,
+         ARRAY(SELECT jsonb_array_elements_text(x.parsers)), x.maintenance_json
+       FROM jsonb_to_recordset($1::jsonb) AS x(notice_id text, attempt int, index int, count int, provider_type text, maintenance_key text,
+         maintenance_id uuid, outcome text, parsers jsonb, maintenance_json jsonb)
+       ON CONFLICT ON CONSTRAINT "UQ_parsed_record_message" DO NOTHING RETURNING id`,
+      [
+        pgJson(
+          records.map((p) => ({
+            notice_id: p.noticeId,
+            attempt: p.attempt,
+            index: p.index,
+            count: p.count,
+            provider_type: p.providerType,
+            maintenance_key: p.maintenance.maintenance_id,
+            maintenance_id: p.maintenanceId ?? null,
+            outcome: p.outcome,
+            parsers: p.parsers,
+            maintenance_json: p.maintenance,
+          })),
+        ),
+      ],
+    );
+    return rows.length;
+  }
+
+  /** The parsed records of a notice, by attempt and index. */
+  async parsedFor(noticeId: string): Promise<ParsedRecord[]> {
+    const rows: {
+      notice_id: string;
+      attempt: number;
+      index: number;
+      count: number;
+      provider_type: string;
+      maintenance_key: string;
+      maintenance_id: string | null;
+      outcome: ParsedOutcome;
+      parsers: string[];
+      received_at: Date;
+    }[] = await this.m.query(
+      `SELECT notice_id, attempt, index, count, provider_type, maintenance_key, maintenance_id, outcome, parsers, received_at
+       FROM parsed_record WHERE notice_id = $1 ORDER BY attempt, index`,
+      [noticeId],
+    );
+    return rows.map((r) => ({
+      noticeId: r.notice_id,
+      attempt: r.attempt,
+      index: r.index,
+      count: r.count,
+      providerType: r.provider_type,
+      maintenanceKey: r.maintenance_key,
+      ...(r.maintenance_id !== null ? { maintenanceId: r.maintenance_id } : {}),
+      outcome: r.outcome,
+      parsers: r.parsers,
+      receivedAt: epoch(r.received_at),
+    }));
+  }
+
+  /** Records an unparsed notice with its reasons; false when recorded before. */
+  async recordUnparsed(u: NoticeOutcomeInput & { reasons: string[] }): Promise<boolean> {
+    const rows: unknown[] = await this.m.query(
+      `INSERT INTO unparsed_record (notice_id, attempt, provider_type, sender, subject, reasons) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT ON CONSTRAINT "UQ_unparsed_record_message" DO NOTHING RETURNING id`,
+      [pgText(u.noticeId), u.attempt, opt(u.providerType), opt(u.sender), opt(u.subject), u.reasons.map(pgText)],
+    );
+    return rows.length === 1;
+  }
+
+  /** Records an ignored notice with the reason; false when recorded before. */
+  async recordIgnored(i: NoticeOutcomeInput & { reason: string }): Promise<boolean> {
+    const rows: unknown[] = await this.m.query(
+      `INSERT INTO ignored_record (notice_id, attempt, provider_type, sender, subject, reason) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT ON CONSTRAINT "UQ_ignored_record_message" DO NOTHING RETURNING id`,
+      [pgText(i.noticeId), i.attempt, opt(i.providerType), opt(i.sender), opt(i.subject), pgText(i.reason)],
+    );
+    return rows.length === 1;
+  }
+
+  /** The unparsed records of a notice with their reasons. */
+  async unparsedFor(noticeId: string): Promise<{ attempt: number; providerType?: string; reasons: string[] }[]> {
+    const rows: { attempt: number; provider_type: string | null; reasons: string[] }[] = await this.m.query(
+      `SELECT attempt, provider_type, reasons FROM unparsed_record WHERE notice_id = $1 ORDER BY attempt`,
+      [noticeId],
+    );
+    return rows.map((r) => ({ attempt: r.attempt, ...(r.provider_type !== null ? { providerType: r.provider_type } : {}), reasons: r.reasons }));
+  }
+
+  /** The ignored records of a notice with their reasons. */
+  async ignoredFor(noticeId: string): Promise<{ attempt: number; reason: string }[]> {
+    return this.m.query(`SELECT attempt, reason FROM ignored_record WHERE notice_id = $1 ORDER BY attempt`, [noticeId]);
+  }
+}
