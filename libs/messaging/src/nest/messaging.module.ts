@@ -50,6 +50,9 @@ export function connectJetStream(
   // Nest then ignores useGlobalFilters (with only a warning), which would let its default
   // filter turn every error into a plain object and hide transient from permanent.
   const ms = app.connectMicroservice({ strategy }, { inheritAppConfig: false, deferInitialization: true });
+  // ...but the app itself runs the init/bootstrap hooks of the shared container: a deferred
+  // microservice would run them a second time (two relays, two watches) unless told not to.
+  (ms as unknown as { setIsInitHookCalled(v: boolean): void }).setIsInitHookCalled(true);
   ms.useGlobalFilters(new JetStreamExceptionFilter());
   return strategy;
 }
