@@ -62,6 +62,8 @@ fi
 
 # --- the five services ----------------------------------------------------------------------
 export LOG_FORMAT=${LOG_FORMAT:-pretty} LOG_LEVEL=${LOG_LEVEL:-info}
+# Notifications link to the API; with no Slack/Teams configured they are shown on this console.
+export NOTIFIER_PUBLIC_URL=${NOTIFIER_PUBLIC_URL:-http://127.0.0.1:3000}
 apps=(maintenance-api ingest parser notifier junos-gateway)
 declare -A ports=([maintenance-api]=3000 [ingest]=3001 [parser]=3002 [notifier]=3003 [junos-gateway]=3004)
 for app in "${apps[@]}"; do node tools/build-app.mjs "$app" >/dev/null; done
@@ -83,9 +85,22 @@ for app in "${apps[@]}"; do
   fi
 done
 
-# A first notice through the pipeline: the bundled sample mailbox, imported like a backfill.
+# A read token for this session (printed once; revoke with `npm run token -- revoke ID`).
+token=$(node "dist/apps/maintenance-api/apps/maintenance-api/src/cli/token.js" create --scope read --name "npm-start-$(date +%Y%m%d-%H%M%S)" 2>/dev/null || true)
+
+# The bundled sample mailbox, imported like a backfill: notices flow ingest -> parser ->
+# maintenance-api -> notifier (console) right away. A re-run publishes nothing new.
 if [ -d samples/mailbox ]; then
-  NATS_URL="$NATS_URL" node --enable-source-maps "dist/apps/ingest/apps/ingest/src/cli/import.js" samples/mailbox --source samples --quiet || true
+  node --enable-source-maps "dist/apps/ingest/apps/ingest/src/cli/import.js" samples/mailbox --source samples --quiet || true
 fi
-echo "maintwatch: running. Ctrl-C to stop."
+cat <<EOF
+
+maintwatch: running. Ctrl-C to stop.
+  API            http://127.0.0.1:3000/api/v1/maintenances   (Authorization: Bearer <token>)
+  API docs       http://127.0.0.1:3000/api/docs
+  calendar feed  http://127.0.0.1:3000/api/v1/calendar.ics?token=${token:-<token>}
+  read token     ${token:-"(could not be created: see maintenance-api's log)"}
+  try:           curl -H "Authorization: Bearer ${token:-<token>}" http://127.0.0.1:3000/api/v1/maintenances
+
+EOF
 wait -n "${pids[@]}" || true
