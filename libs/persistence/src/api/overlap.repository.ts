@@ -72,33 +72,35 @@ export class OverlapRepository {
   /**
    * The circuit pairings that make these maintenances overlap others now (windows intersecting,
    * both live). Starts from their circuits: the circuits of the same groups or sharing a side,
-   * then the maintenances naming those (index probes, not a scan of every window).
+   * then the maintenances naming those (index probes, not a scan of every window). Each way two
+   * circuits can be tied is its own equality join (group; a-side or z-side against a-side or
+   * z-side): one join condition with ORs cannot be hashed or probed through an index, and the
+   * nested loop it leaves compares every changed impact with every related one, which made the
+   * ingest of a batch slow as soon as circuits had redundancy groups.
    */
   async matches(maintenanceIds: readonly string[], now: number, includeNoImpact: boolean): Promise<OverlapMatch[]> {
     if (maintenanceIds.length === 0) return [];
     const rows: { a: string; b: string; a_circuit: string; b_circuit: string; grp: string | null }[] = await this.m.query(
-      `WITH a_imp AS (
-         SELECT i.maintenance_id AS m, c.id AS cid, c.provider_circuit_id AS name, c.redundancy_group AS g, c.a_side, c.z_side
+      `WITH a_imp AS MATERIALIZED (
+         SELECT ma.id AS m, ma.starts_at AS s, ma.ends_at AS e, c.provider_circuit_id AS name, c.redundancy_group AS g, c.a_side, c.z_side
          FROM maintenance ma JOIN circuit_impact i ON i.maintenance_id = ma.id JOIN circuit c ON c.id = i.circuit_id
          WHERE ma.id = ANY($1::uuid[]) AND ${LIVE('ma')} AND ($3 OR i.impact <> 'NO-IMPACT')),
-       sides AS (SELECT a_side AS s FROM a_imp WHERE g IS NULL AND a_side IS NOT NULL UNION SELECT z_side FROM a_imp WHERE g IS NULL AND z_side IS NOT NULL),
        related AS (
-         SELECT c.id AS cid, c.provider_circuit_id AS name, c.redundancy_group AS g, c.a_side, c.z_side FROM circuit c
-         WHERE c.redundancy_group IN (SELECT g FROM a_imp WHERE g IS NOT NULL)
-         UNION
-         SELECT c.id, c.provider_circuit_id, c.redundancy_group, c.a_side, c.z_side FROM circuit c
-         WHERE c.redundancy_group IS NULL AND (c.a_side IN (SELECT s FROM sides) OR c.z_side IN (SELECT s FROM sides))),
-       b_imp AS (
-         SELECT i.maintenance_id AS m, r.* FROM related r JOIN circuit_impact i ON i.circuit_id = r.cid
-         WHERE ($3 OR i.impact <> 'NO-IMPACT'))
-       SELECT DISTINCT a.m AS a, b.m AS b, a.name AS a_circuit, b.name AS b_circuit, CASE WHEN a.g IS NOT NULL THEN a.g END AS grp
-       FROM a_imp a
-       JOIN b_imp b ON b.m <> a.m AND (
-         (a.g IS NOT NULL AND b.g = a.g)
-         OR (a.g IS NULL AND b.g IS NULL AND (a.a_side IN (b.a_side, b.z_side) OR a.z_side IN (b.a_side, b.z_side))))
-       JOIN maintenance ma ON ma.id = a.m
-       JOIN maintenance mb ON mb.id = b.m
-       WHERE ${LIVE('mb')} AND mb.starts_at < ma.ends_at AND ma.starts_at < mb.ends_at`,
+         SELECT a.m, a.s, a.e, a.name, a.g, c.id AS cid, c.provider_circuit_id AS b_name
+           FROM a_imp a JOIN circuit c ON c.redundancy_group = a.g WHERE a.g IS NOT NULL
+         UNION ALL SELECT a.m, a.s, a.e, a.name, NULL, c.id, c.provider_circuit_id
+           FROM a_imp a JOIN circuit c ON c.a_side = a.a_side AND c.redundancy_group IS NULL WHERE a.g IS NULL
+         UNION ALL SELECT a.m, a.s, a.e, a.name, NULL, c.id, c.provider_circuit_id
+           FROM a_imp a JOIN circuit c ON c.z_side = a.a_side AND c.redundancy_group IS NULL WHERE a.g IS NULL
+         UNION ALL SELECT a.m, a.s, a.e, a.name, NULL, c.id, c.provider_circuit_id
+           FROM a_imp a JOIN circuit c ON c.a_side = a.z_side AND c.redundancy_group IS NULL WHERE a.g IS NULL
+         UNION ALL SELECT a.m, a.s, a.e, a.name, NULL, c.id, c.provider_circuit_id
+           FROM a_imp a JOIN circuit c ON c.z_side = a.z_side AND c.redundancy_group IS NULL WHERE a.g IS NULL)
+       SELECT DISTINCT r.m AS a, mb.id AS b, r.name AS a_circuit, r.b_name AS b_circuit, r.g AS grp
+       FROM related r
+       JOIN circuit_impact i ON i.circuit_id = r.cid AND ($3 OR i.impact <> 'NO-IMPACT')
+       JOIN maintenance mb ON mb.id = i.maintenance_id
+       WHERE mb.id <> r.m AND ${LIVE('mb')} AND mb.starts_at < r.e AND r.s < mb.ends_at`,
       [maintenanceIds, fromEpoch(now), includeNoImpact],
     );
     return rows.map((r) => ({ a: r.a, b: r.b, aCircuit: r.a_circuit, bCircuit: r.b_circuit, ...(r.grp !== null ? { group: r.grp } : {}) }));
