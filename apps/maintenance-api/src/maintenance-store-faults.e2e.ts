@@ -85,11 +85,12 @@ describe('maintenance-api - faults', () => {
     const db = await testDatabase(pg.url);
     const bus = await connect(ns);
     const collector = await collectEvents(bus);
+    let publisher: Promise<void> | undefined;
     try {
       const api = await start({ NATS_NAMESPACE: ns, DATABASE_URL: db.url });
       await until(async () => (await fetch(`${api.url}/readyz`)).status === 200, 20_000, 'ready');
       const N = 150;
-      const publisher = (async () => {
+      publisher = (async () => {
         for (let i = 0; i < N; i++) {
           await publishParsed(bus, parsedMessage(`PGR-${i}`));
           if (i % 10 === 0) await new Promise((r) => setTimeout(r, 20));
@@ -110,6 +111,8 @@ describe('maintenance-api - faults', () => {
       expect(new Set(ids).size).toBe(N);
       expect(await rows(db.url, `SELECT count(*)::int AS n FROM maintenance WHERE maintenance_id LIKE 'PGR-%'`)).toEqual([{ n: N }]);
     } finally {
+      // A failed assertion must not leave the publisher running into the next test file.
+      await publisher?.catch(() => undefined);
       await collector.stop();
       await bus.close();
       await db.drop();

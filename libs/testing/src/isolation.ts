@@ -55,6 +55,7 @@ export async function testDatabase(serverUrl: string = sharedDatabaseUrl()): Pro
 
 async function admin(serverUrl: string, sql: string): Promise<void> {
   const client = new Client({ connectionString: serverUrl });
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query(sql);
