@@ -70,7 +70,7 @@ describe('mail to Slack - the whole chain', () => {
     const base = { NATS_URL: nats.url, NATS_NAMESPACE: ns };
     env = {
       ingest: { ...base, INGEST_SOURCES_FILE: sources, IMAP_NOC_PASSWORD: 'noc-secret' },
-      parser: base,
+      parser: { ...base, PARSER_ACK_WAIT_MS: '3000' },
       'maintenance-api': { ...base, DATABASE_URL: db.url },
       notifier: { ...base, SLACK_BOT_TOKEN: slack.token, SLACK_CHANNEL: CHANNEL, SLACK_API_URL: slack.apiUrl },
       'junos-gateway': base,

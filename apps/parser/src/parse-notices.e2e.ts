@@ -142,7 +142,8 @@ describe('parser service - parse notices', () => {
   });
 
   it('two replicas on one durable consumer, one killed mid-stream: nothing lost, nothing doubled', async () => {
-    const env = { NATS_URL: nats.url, NATS_NAMESPACE: ns, PARSER_CONCURRENCY: '2' };
+    // The killed replica's notices come back after the ack wait: short here, 60 s by default.
+    const env = { NATS_URL: nats.url, NATS_NAMESPACE: ns, PARSER_CONCURRENCY: '2', PARSER_ACK_WAIT_MS: '3000' };
     const a = await startApp('parser', env);
     apps.push(a, await startApp('parser', env));
     const n = 40;

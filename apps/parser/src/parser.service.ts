@@ -15,7 +15,7 @@ export const parserService: ServiceDefinition<typeof parserConfig> = {
       filterSubject: SUBJECTS.noticeReceived,
       concurrency: config.PARSER_CONCURRENCY,
       maxDeliver: config.PARSER_MAX_DELIVER,
-      ackWaitMs: 60_000,
+      ackWaitMs: config.PARSER_ACK_WAIT_MS,
     },
   ],
 };
