@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { epoch, fromEpoch } from '../models';
 import { returnedRows } from '../pg-errors';
-import type { StoredRawNotice } from '../repositories/notice.repository';
+import { rawNoticeFromRow, type RawNoticeRow, type StoredRawNotice } from '../repositories/notice.repository';
 import { Conditions, decodeCursor, encodeCursor, type Page } from './cursor';
 import { InvalidCursorError } from './errors';
 
@@ -156,36 +156,10 @@ export class NoticeQueryRepository {
    * (the new attempt makes a new message id). Concurrent reprocessings get distinct attempts.
    */
   async nextAttempt(noticeId: string): Promise<StoredRawNotice | undefined> {
-    const list = returnedRows<{
-      notice_id: string;
-      source: string;
-      sender: string | null;
-      subject: string | null;
-      received_at: Date;
-      size: number;
-      sha256: string;
-      provider_hint: string | null;
-      attempt: number;
-      correlation_id: string;
-      body: Buffer;
-      stored_at: Date;
-    }>(await this.m.query(`UPDATE raw_notice SET attempt = attempt + 1 WHERE notice_id = $1 RETURNING *`, [noticeId]));
-    const r = list[0];
-    if (!r) return undefined;
-    return {
-      noticeId: r.notice_id,
-      source: r.source,
-      ...(r.sender !== null ? { sender: r.sender } : {}),
-      ...(r.subject !== null ? { subject: r.subject } : {}),
-      receivedAt: epoch(r.received_at),
-      size: r.size,
-      sha256: r.sha256,
-      ...(r.provider_hint !== null ? { providerHint: r.provider_hint } : {}),
-      attempt: r.attempt,
-      correlationId: r.correlation_id,
-      body: r.body,
-      storedAt: epoch(r.stored_at),
-    };
+    const list = returnedRows<RawNoticeRow>(
+      await this.m.query(`UPDATE raw_notice SET attempt = attempt + 1 WHERE notice_id = $1 RETURNING *`, [noticeId]),
+    );
+    return list[0] && rawNoticeFromRow(list[0]);
   }
 
   /**

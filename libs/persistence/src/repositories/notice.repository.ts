@@ -76,37 +76,10 @@ export class NoticeRepository {
 
   /** A raw notice with its bytes. */
   async getRaw(noticeId: string): Promise<StoredRawNotice | undefined> {
-    const rows: {
-      notice_id: string;
-      source: string;
-      sender: string | null;
-      subject: string | null;
-      received_at: Date;
-      size: number;
-      sha256: string;
-      provider_hint: string | null;
-      attempt: number;
-      correlation_id: string;
-      body: Buffer;
-      stored_at: Date;
-    }[] = await this.m.query(`SELECT * FROM raw_notice WHERE notice_id = $1`, [noticeId]);
-    const r = rows[0];
-    if (!r) return undefined;
-    return {
-      noticeId: r.notice_id,
-      source: r.source,
-      ...(r.sender !== null ? { sender: r.sender } : {}),
-      ...(r.subject !== null ? { subject: r.subject } : {}),
-      receivedAt: epoch(r.received_at),
-      size: r.size,
-      sha256: r.sha256,
-      ...(r.provider_hint !== null ? { providerHint: r.provider_hint } : {}),
-      attempt: r.attempt,
-      correlationId: r.correlation_id,
-      body: r.body,
-      storedAt: epoch(r.stored_at),
-    };
+    const rows: RawNoticeRow[] = await this.m.query(`SELECT * FROM raw_notice WHERE notice_id = $1`, [noticeId]);
+    return rows[0] && rawNoticeFromRow(rows[0]);
   }
+
 
   /** Records a parsed maintenance; false when this (notice, attempt, index) was recorded before. */
   async recordParsed(p: ParsedRecordInput): Promise<boolean> {
@@ -236,4 +209,38 @@ export class NoticeRepository {
   async ignoredFor(noticeId: string): Promise<{ attempt: number; reason: string }[]> {
     return this.m.query(`SELECT attempt, reason FROM ignored_record WHERE notice_id = $1 ORDER BY attempt`, [noticeId]);
   }
+}
+
+/** A raw_notice row as PostgreSQL returns it. */
+export interface RawNoticeRow {
+  notice_id: string;
+  source: string;
+  sender: string | null;
+  subject: string | null;
+  received_at: Date;
+  size: number;
+  sha256: string;
+  provider_hint: string | null;
+  attempt: number;
+  correlation_id: string;
+  body: Buffer;
+  stored_at: Date;
+}
+
+/** A raw_notice row as a StoredRawNotice (optional columns omitted when null). */
+export function rawNoticeFromRow(r: RawNoticeRow): StoredRawNotice {
+  return {
+    noticeId: r.notice_id,
+    source: r.source,
+    ...(r.sender !== null ? { sender: r.sender } : {}),
+    ...(r.subject !== null ? { subject: r.subject } : {}),
+    receivedAt: epoch(r.received_at),
+    size: r.size,
+    sha256: r.sha256,
+    ...(r.provider_hint !== null ? { providerHint: r.provider_hint } : {}),
+    attempt: r.attempt,
+    correlationId: r.correlation_id,
+    body: r.body,
+    storedAt: epoch(r.stored_at),
+  };
 }
