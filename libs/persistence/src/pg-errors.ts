@@ -1,10 +1,16 @@
 import { StoreContentionError, StoreUnavailableError } from './errors';
 
-/** SQLSTATE of a PostgreSQL error (TypeORM wraps it in QueryFailedError.driverError). */
+/**
+ * SQLSTATE of a PostgreSQL error (TypeORM wraps it in QueryFailedError.driverError), also
+ * when a store error carries it as its cause (a repository already translated it).
+ */
 export function sqlState(err: unknown): string | undefined {
-  const e = err as { code?: unknown; driverError?: { code?: unknown } } | undefined;
-  const code = e?.driverError?.code ?? e?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  for (let e = err as { code?: unknown; driverError?: { code?: unknown }; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+    const code = e.driverError?.code ?? e.code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    e = e.cause as typeof e;
+  }
+  return undefined;
 }
 
 /** unique_violation */

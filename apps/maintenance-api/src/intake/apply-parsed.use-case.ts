@@ -125,7 +125,9 @@ export class ApplyParsedUseCase {
       help: 'Parsed maintenances applied per transaction',
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
     });
-    this.batcher = new MicroBatcher((items) => this.runBatch(items), options.batchSize, options.batchesInFlight);
+    this.batcher = new MicroBatcher((items) => this.runBatch(items), options.batchSize, options.batchesInFlight, (i) =>
+      mkey(i.parsed.providerType, i.parsed.maintenance.maintenance_id),
+    );
   }
 
   /** Applies one parsed maintenance (in a batch with those arriving meanwhile). */
@@ -143,7 +145,7 @@ export class ApplyParsedUseCase {
           return this.applyBatch(r, items);
         },
         // Two batches creating the same maintenance or unknown circuit at once: the loser runs again and finds it.
-        { retryOnUniqueViolation: true, retryIf: (err) => err instanceof ConcurrentWriteError, attempts: 8 },
+        { retryOnUniqueViolation: true, retryIf: (err) => err instanceof ConcurrentWriteError, attempts: 8, keyLookups: true },
       );
       this.providers.remember(newProviders);
       if (results.some((res) => res.events.length > 0)) this.signal.notify();

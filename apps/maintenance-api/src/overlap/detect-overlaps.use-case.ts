@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LifecycleEvent, lifecycleEventId } from '@maintwatch/contracts';
-import { Store, type MaintenanceRecord, type OutboxInput, type OverlapRecord, type OverlapUpsert, type Repositories } from '@maintwatch/persistence';
+import { LOCKS, Store, type MaintenanceRecord, type OutboxInput, type OverlapRecord, type OverlapUpsert, type Repositories } from '@maintwatch/persistence';
 import { OutboxSignal } from '../lifecycle/outbox-signal';
 import { SnapshotLoader } from '../lifecycle/snapshot-loader';
 import { OVERLAP_OPTIONS, type OverlapOptions } from './overlap.options';
@@ -36,6 +36,11 @@ export class DetectOverlapsUseCase {
   async afterApplied(r: Repositories, maintenanceIds: readonly string[], now: number = this.options.now()): Promise<number> {
     const ids = [...new Set(maintenanceIds)];
     if (ids.length === 0) return 0;
+    // One transaction at a time from here to its commit: two batches whose maintenances overlap
+    // each other would otherwise lock and insert the same overlap rows in opposite orders
+    // (deadlocks measured with two intake lanes). The step is the last of a batch, so the
+    // lanes still overlap for the rest of their work.
+    await r.clock.transactionLock(LOCKS.overlaps);
     const [matches, stored] = [await r.api.overlaps.matches(ids, now, this.options.includeNoImpact), await r.api.overlaps.lockFor(ids)];
     if (matches.length === 0 && !stored.some((o) => o.active)) return 0;
     const pairs = new Map<string, Pair>();

@@ -83,9 +83,11 @@ export class OverlapRepository {
     const rows: { a: string; b: string; a_circuit: string; b_circuit: string; grp: string | null }[] = await this.m.query(
       `WITH a_imp AS MATERIALIZED (
          SELECT ma.id AS m, ma.starts_at AS s, ma.ends_at AS e, c.provider_circuit_id AS name, c.redundancy_group AS g, c.a_side, c.z_side
-         FROM maintenance ma JOIN circuit_impact i ON i.maintenance_id = ma.id JOIN circuit c ON c.id = i.circuit_id
-         WHERE ma.id = ANY($1::uuid[]) AND ${LIVE('ma')} AND ($3 OR i.impact <> 'NO-IMPACT')),
-       related AS (
+         FROM unnest($1::uuid[]) AS k(id)
+         CROSS JOIN LATERAL (SELECT ma.* FROM maintenance ma WHERE ma.id = k.id AND ${LIVE('ma')} OFFSET 0) ma
+         JOIN circuit_impact i ON i.maintenance_id = ma.id JOIN circuit c ON c.id = i.circuit_id
+         WHERE ($3 OR i.impact <> 'NO-IMPACT')),
+       related AS MATERIALIZED (
          SELECT a.m, a.s, a.e, a.name, a.g, c.id AS cid, c.provider_circuit_id AS b_name
            FROM a_imp a JOIN circuit c ON c.redundancy_group = a.g WHERE a.g IS NOT NULL
          UNION ALL SELECT a.m, a.s, a.e, a.name, NULL, c.id, c.provider_circuit_id
@@ -96,11 +98,15 @@ export class OverlapRepository {
            FROM a_imp a JOIN circuit c ON c.a_side = a.z_side AND c.redundancy_group IS NULL WHERE a.g IS NULL
          UNION ALL SELECT a.m, a.s, a.e, a.name, NULL, c.id, c.provider_circuit_id
            FROM a_imp a JOIN circuit c ON c.z_side = a.z_side AND c.redundancy_group IS NULL WHERE a.g IS NULL)
+       -- Lateral lookups (OFFSET 0 keeps each one) fix the order: maintenances by id, related
+       -- circuits, their impacts, those maintenances by id, all through indexes, whatever the
+       -- statistics of fast-growing tables make the planner believe.
        SELECT DISTINCT r.m AS a, mb.id AS b, r.name AS a_circuit, r.b_name AS b_circuit, r.g AS grp
        FROM related r
-       JOIN circuit_impact i ON i.circuit_id = r.cid AND ($3 OR i.impact <> 'NO-IMPACT')
-       JOIN maintenance mb ON mb.id = i.maintenance_id
-       WHERE mb.id <> r.m AND ${LIVE('mb')} AND mb.starts_at < r.e AND r.s < mb.ends_at`,
+       CROSS JOIN LATERAL (SELECT i.maintenance_id FROM circuit_impact i WHERE i.circuit_id = r.cid AND ($3 OR i.impact <> 'NO-IMPACT') OFFSET 0) i
+       CROSS JOIN LATERAL (
+         SELECT mb.id FROM maintenance mb
+         WHERE mb.id = i.maintenance_id AND mb.id <> r.m AND ${LIVE('mb')} AND mb.starts_at < r.e AND r.s < mb.ends_at OFFSET 0) mb`,
       [maintenanceIds, fromEpoch(now), includeNoImpact],
     );
     return rows.map((r) => ({ a: r.a, b: r.b, aCircuit: r.a_circuit, bCircuit: r.b_circuit, ...(r.grp !== null ? { group: r.grp } : {}) }));

@@ -9,6 +9,8 @@ export const LOCKS = {
   relay: 7_310_002,
   /** Schema migrations at start. */
   migrations: 7_310_003,
+  /** Overlap detection: the transactions that raise and clear overlaps take turns. */
+  overlaps: 7_310_004,
 } as const;
 
 /** The clock's own state, and the advisory locks that keep replicas from doing a job twice. */
@@ -22,6 +24,11 @@ export class ClockRepository {
   async tryTransactionLock(lock: (typeof LOCKS)[keyof typeof LOCKS]): Promise<boolean> {
     const rows: { locked: boolean }[] = await this.m.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [lock]);
     return rows[0]?.locked === true;
+  }
+
+  /** Waits for the advisory lock, held until the transaction ends. */
+  async transactionLock(lock: (typeof LOCKS)[keyof typeof LOCKS]): Promise<void> {
+    await this.m.query(`SELECT pg_advisory_xact_lock($1)`, [lock]);
   }
 
   /** Records a clock run. */

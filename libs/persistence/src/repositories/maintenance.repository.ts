@@ -129,7 +129,7 @@ export class MaintenanceRepository {
   /** The maintenance of this key, locked until the transaction ends. */
   async lockByKey(providerType: string, maintenanceId: string): Promise<MaintenanceRecord | undefined> {
     const rows: MaintenanceRow[] = await this.m.query(
-      `SELECT ${MAINTENANCE_COLUMNS} FROM maintenance m WHERE m.provider_type = $1 AND m.maintenance_id = $2 FOR UPDATE`,
+      `SELECT ${MAINTENANCE_COLUMNS} FROM maintenance m WHERE m.provider_type = $1 AND m.maintenance_id = $2 FOR NO KEY UPDATE`,
       [providerType, pgText(maintenanceId)],
     );
     return rows[0] && toMaintenance(rows[0]);
@@ -137,7 +137,7 @@ export class MaintenanceRepository {
 
   /** The maintenance of this id, locked until the transaction ends. */
   async lockById(id: string): Promise<MaintenanceRecord | undefined> {
-    const rows: MaintenanceRow[] = await this.m.query(`SELECT ${MAINTENANCE_COLUMNS} FROM maintenance m WHERE m.id = $1 FOR UPDATE`, [id]);
+    const rows: MaintenanceRow[] = await this.m.query(`SELECT ${MAINTENANCE_COLUMNS} FROM maintenance m WHERE m.id = $1 FOR NO KEY UPDATE`, [id]);
     return rows[0] && toMaintenance(rows[0]);
   }
 
@@ -277,7 +277,7 @@ export class MaintenanceRepository {
        FROM maintenance m
        WHERE m.provider_type = $1 AND m.status = 'RE-SCHEDULED' AND m.replaced_by_id IS NULL AND m.id <> $2
          AND NOT EXISTS (SELECT 1 FROM maintenance_window w WHERE w.maintenance_id = m.id AND (w.starts_at <> m.starts_at OR w.ends_at <> m.ends_at))
-       ORDER BY m.starts_at LIMIT $3 FOR UPDATE OF m`,
+       ORDER BY m.starts_at LIMIT $3 FOR NO KEY UPDATE OF m`,
       [providerType, excludeId, limit],
     );
     return rows.map((r) => ({ maintenance: toMaintenance(r), circuitKeys: r.circuit_keys }));
@@ -299,7 +299,7 @@ export class MaintenanceRepository {
        WHERE m.provider_type = $1 AND m.id <> $2 AND m.replaces_id IS NULL
          AND m.status NOT IN ('CANCELLED', 'COMPLETED', 'RE-SCHEDULED')
          AND (strpos(lower(m.summary), lower($3)) > 0 OR m.starts_at BETWEEN $4::timestamptz - make_interval(secs => $5) AND $4::timestamptz + make_interval(secs => $5))
-       ORDER BY m.created_at LIMIT $6 FOR UPDATE OF m`,
+       ORDER BY m.created_at LIMIT $6 FOR NO KEY UPDATE OF m`,
       [old.providerType, old.id, old.maintenanceId, fromEpoch(old.start), horizonSeconds, limit],
     );
     return rows.map((r) => ({ maintenance: toMaintenance(r), circuitKeys: r.circuit_keys }));
@@ -307,14 +307,18 @@ export class MaintenanceRepository {
 
   /**
    * The maintenances of these keys that exist, locked until the transaction ends. Rows are
-   * locked in key order, so concurrent batches cannot deadlock on each other.
+   * locked in key order, so concurrent batches cannot deadlock on each other. Every row lock
+   * here is FOR NO KEY UPDATE (the keys never change): it excludes other writers of the row but
+   * not the foreign-key checks of rows that refer to it (an overlap or outbox row another batch
+   * writes), which FOR UPDATE blocks: with the overlap lock that made a deadlock, found only
+   * after PostgreSQL's deadlock_timeout (1 s) with both batches stalled.
    */
   async lockByKeys(keys: readonly { providerType: string; maintenanceId: string }[]): Promise<MaintenanceRecord[]> {
     if (keys.length === 0) return [];
     const rows: MaintenanceRow[] = await this.m.query(
       `SELECT ${MAINTENANCE_COLUMNS} FROM maintenance m
        JOIN jsonb_to_recordset($1::jsonb) AS k(p text, id text) ON m.provider_type = k.p AND m.maintenance_id = k.id
-       ORDER BY m.provider_type, m.maintenance_id FOR UPDATE OF m`,
+       ORDER BY m.provider_type, m.maintenance_id FOR NO KEY UPDATE OF m`,
       [JSON.stringify(keys.map((k) => ({ p: k.providerType, id: pgText(k.maintenanceId) })))],
     );
     return rows.map(toMaintenance);
@@ -430,7 +434,7 @@ export class MaintenanceRepository {
          AND m.status NOT IN ('CANCELLED', 'COMPLETED') AND m.replaced_by_id IS NULL
          AND (m.phase = 'scheduled' OR (m.phase = 'starting-soon' AND m.starts_at <= $1::timestamptz)
               OR (m.phase = 'started' AND m.ends_at <= $1::timestamptz))
-       ORDER BY m.starts_at, m.id LIMIT $3 FOR UPDATE OF m SKIP LOCKED`,
+       ORDER BY m.starts_at, m.id LIMIT $3 FOR NO KEY UPDATE OF m SKIP LOCKED`,
       [fromEpoch(now), fromEpoch(now + leadSeconds), limit],
     );
     return rows.map(toMaintenance);
