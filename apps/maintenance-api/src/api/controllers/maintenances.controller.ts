@@ -1,4 +1,4 @@
-import { Body, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Delete, Get, Header, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiResource } from '../api-controller.decorator';
 import { CurrentPrincipal, type Principal } from '../auth/api-auth.guard';
@@ -27,8 +27,10 @@ export class MaintenancesController {
   @Get()
   @ApiOperation({ summary: 'Maintenances, filtered, sorted, a page at a time' })
   @ApiOkResponse({ type: MaintenancePageDto })
-  list(@Query() q: MaintenanceQueryDto) {
-    return this.service.list(q);
+  // The page comes as JSON text from PostgreSQL and is sent as it is.
+  @Header('content-type', 'application/json; charset=utf-8')
+  list(@Query() q: MaintenanceQueryDto): Promise<string> {
+    return this.service.listJson(q);
   }
 
   @Get('starting-soon')

@@ -12,9 +12,14 @@ export class MaintenanceViewService {
     @Inject(API_OPTIONS) private readonly options: ApiOptions,
   ) {}
 
-  /** A filtered, sorted page. */
-  async list(q: MaintenanceQueryDto): Promise<{ items: MaintenanceSummary[]; nextCursor?: string }> {
-    const query: MaintenanceQuery = {
+  /** A filtered, sorted page, as the response's JSON text (items built by PostgreSQL). */
+  async listJson(q: MaintenanceQueryDto): Promise<string> {
+    const page = await this.store.repos.api.maintenances.listJson(this.query(q));
+    return `{"items":[${page.items.join(',')}]${page.nextCursor ? `,"nextCursor":${JSON.stringify(page.nextCursor)}` : ''}}`;
+  }
+
+  private query(q: MaintenanceQueryDto): MaintenanceQuery {
+    return {
       statuses: q.status,
       providerType: q.provider,
       circuit: q.circuit,
@@ -30,7 +35,6 @@ export class MaintenanceViewService {
       limit: q.limit,
       cursor: q.cursor,
     };
-    return summaries(await this.store.repos.api.maintenances.list(query));
   }
 
   /** Live maintenances starting within `within` seconds, soonest first. */
