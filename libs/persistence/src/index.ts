@@ -2,6 +2,7 @@
 // Store and its repositories; entities and migrations are exported for tools and tests.
 
 export { Store, type TransactionOptions } from './store';
+export { ChannelListener } from './listener';
 export { createDataSource, type StoreOptions } from './data-source';
 export { PersistenceModule, StoreLifecycle, STORE_OPTIONS } from './persistence.module';
 export { StoreUnavailableError, StoreContentionError, StoreConflictError, StoreNotFoundError, isTransientStoreError } from './errors';
@@ -44,6 +45,6 @@ export {
   type NoteLevel,
   type ParsedOutcome,
 } from './entities';
-export { MIGRATIONS } from './migrations';
+export { MIGRATIONS, API_TOKEN_CHANNEL } from './migrations';
 // The HTTP API's repositories (tokens, list queries, overlaps) and their records.
 export * from './api';

@@ -3,6 +3,7 @@ import type { ApiConfig } from '../config';
 import { OverlapModule } from '../overlap/overlap.module';
 import { API_OPTIONS } from './api.options';
 import { ApiAuthGuard } from './auth/api-auth.guard';
+import { ApiTokenCache } from './auth/api-token-cache';
 import { CalendarService } from './calendar/calendar.service';
 import { CalendarController } from './controllers/calendar.controller';
 import { CircuitsController } from './controllers/circuits.controller';
@@ -30,6 +31,7 @@ export class ApiModule {
           useValue: { leadSeconds: config.STARTING_SOON_LEAD_SECONDS, calendarLimit: 5000, calendarLookbackSeconds: 30 * 24 * 3600, now: nowSeconds },
         },
         ApiAuthGuard,
+        ApiTokenCache,
         MaintenanceViewService,
         InventoryService,
         NoticeService,

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import ICAL from 'ical.js';
+import { Client } from 'pg';
 import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
 import { HEADERS, KV_BUCKETS, SUBJECTS } from '@maintwatch/contracts';
 import { collectEvents, nowSeconds, parsedMessage, publishParsed } from '../../e2e-support/maintenance-api.harness';
@@ -333,7 +334,7 @@ describe('maintenance-api HTTP - operate over the REST API', () => {
     expect(overlapEvents()).toHaveLength(3);
   });
 
-  it('tokens - made and revoked by the token command; a revoked one is refused at once', () => {
+  it('tokens - made and revoked by the token command; a revoked one is refused at once (the cached lookup is dropped)', () => {
     const cli = join(__dirname, '../../../../dist/apps/maintenance-api/apps/maintenance-api/src/cli/token.js');
     const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: s.db.url }, encoding: 'utf8', timeout: 20_000 });
     const made = run('create', '--scope', 'read', '--name', 'cli-reader');
@@ -347,13 +348,44 @@ describe('maintenance-api HTTP - operate over the REST API', () => {
     expect(listed.stdout).toMatch(/read\s+active\s+cli-reader/);
     expect(listed.stdout).not.toContain(token);
     return (async () => {
+      // Used twice: its lookup is cached.
+      expect((await get('/api/v1/providers', token)).status).toBe(200);
       expect((await get('/api/v1/providers', token)).status).toBe(200);
       expect(run('revoke', '--name', 'cli-reader').status).toBe(0);
-      const refused = await get('/api/v1/providers', token);
+      // The trigger's notification reaches the API in milliseconds; a second bounds it here.
+      const started = Date.now();
+      let refused = await get('/api/v1/providers', token);
+      while (refused.status === 200 && Date.now() - started < 1000) refused = await get('/api/v1/providers', token);
       expect(refused.status).toBe(401);
       expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer/);
       expect((await get('/api/v1/providers', 'Basic abc')).status).toBe(401);
     })();
+  });
+
+  it('tokens - while the API cannot hear revocations (its listening connection killed), every request looks its token up again', async () => {
+    const token = await s.token('read', 'gap-check');
+    const c = new Client({ connectionString: s.db.url });
+    await c.connect();
+    try {
+      expect((await get('/api/v1/providers', token)).status).toBe(200);
+      expect((await get('/api/v1/providers', token)).status).toBe(200);
+      const killed = await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE '%-listen'`);
+      expect(killed.rowCount).toBe(1);
+      await new Promise((r) => setTimeout(r, 200));
+      // Used, then revoked, while nobody listens (the listener reconnects after a second): no
+      // notification reaches the API, so the use in the gap must not have been cached.
+      expect((await get('/api/v1/providers', token)).status).toBe(200);
+      await c.query(`UPDATE api_token SET revoked_at = now() WHERE name = 'gap-check'`);
+      expect((await get('/api/v1/providers', token)).status).toBe(401);
+      // Listening again, the cache works as before: another token is served and refused after revocation.
+      await until(async () => (await c.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE '%-listen'`)).rowCount === 1, 5000, 'listening again');
+      const other = await s.token('read', 'gap-check-2');
+      expect((await get('/api/v1/providers', other)).status).toBe(200);
+      await c.query(`UPDATE api_token SET revoked_at = now() WHERE name = 'gap-check-2'`);
+      await until(async () => (await get('/api/v1/providers', other)).status === 401, 1000, 'revocation heard');
+    } finally {
+      await c.end();
+    }
   });
 
   it('logs - no token ever appears, not even one passed as ?token= in a URL', async () => {

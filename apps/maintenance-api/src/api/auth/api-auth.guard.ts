@@ -1,9 +1,10 @@
 import { Inject, Injectable, SetMetadata, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { Store, type TokenScope } from '@maintwatch/persistence';
+import type { TokenScope } from '@maintwatch/persistence';
 import { ForbiddenScopeError, UnauthenticatedError } from '../errors';
 import { hashToken, looksLikeToken, sameHash } from './api-token';
+import { ApiTokenCache } from './api-token-cache';
 
 /** Who is calling: the token's name and scope. */
 export interface Principal {
@@ -29,12 +30,13 @@ export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: Execu
 /**
  * Every API route needs a token: `Authorization: Bearer <token>` (and `?token=` where allowed).
  * 401 without one or with an unknown or revoked one; 403 when its scope is read and the
- * route writes. Tokens are looked up by their hash and compared in constant time.
+ * route writes. Tokens are looked up by their hash (cached, see ApiTokenCache) and compared
+ * in constant time.
  */
 @Injectable()
 export class ApiAuthGuard implements CanActivate {
   constructor(
-    @Inject(Store) private readonly store: Store,
+    @Inject(ApiTokenCache) private readonly tokens: ApiTokenCache,
     @Inject(Reflector) private readonly reflector: Reflector,
   ) {}
 
@@ -45,7 +47,7 @@ export class ApiAuthGuard implements CanActivate {
     if (token === undefined) throw new UnauthenticatedError(allowQuery ? 'an API token is required (Authorization: Bearer, or ?token=)' : 'an API token is required (Authorization: Bearer)');
     if (!looksLikeToken(token)) throw new UnauthenticatedError('the API token is not valid');
     const hash = hashToken(token);
-    const found = await this.store.repos.api.tokens.findActiveByHash(hash);
+    const found = await this.tokens.find(hash);
     if (!found || !sameHash(found.tokenHash, hash)) throw new UnauthenticatedError('the API token is not valid (unknown or revoked)');
     const needed = this.reflector.getAllAndOverride<TokenScope>(SCOPE, [ctx.getHandler(), ctx.getClass()]) ?? (['GET', 'HEAD'].includes(req.method) ? 'read' : 'write');
     if (needed === 'write' && found.scope !== 'write') throw new ForbiddenScopeError(`this request needs a token with the write scope; "${found.name}" has ${found.scope}`);
