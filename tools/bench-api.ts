@@ -1,4 +1,4 @@
-// npm run bench:api -- [--events N] [--concurrency C]: maintenance-api's ingest throughput.
+// npm run bench:api -- [--events N] [--concurrency C] [--only ingest|list]: maintenance-api's ingest throughput.
 // Parsed maintenances (maintenance.parsed.v1, as the parser publishes them) go onto JetStream
 // while the built service runs; the clock stops when the last one is committed in PostgreSQL.
 // PostgreSQL runs with its durability settings on (fsync, synchronous_commit, full_page_writes):
@@ -17,17 +17,24 @@ import { benchListQuery } from './bench-api-query';
 interface Args {
   events: number;
   concurrency: number;
+  only?: 'ingest' | 'list';
 }
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { events: 20_000, concurrency: 256 };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = (argv[i] ?? '').split('=', 2);
+    if (flag === '--only') {
+      const part = inline ?? argv[++i];
+      if (part !== 'ingest' && part !== 'list') throw new Error('--only takes ingest or list');
+      args.only = part;
+      continue;
+    }
     const value = Number(inline ?? argv[++i]);
     if (!Number.isInteger(value) || value <= 0) throw new Error(`${flag} needs a positive whole number`);
     if (flag === '--events') args.events = value;
     else if (flag === '--concurrency') args.concurrency = value;
-    else throw new Error(`unknown option ${flag} (--events N, --concurrency C)`);
+    else throw new Error(`unknown option ${flag} (--events N, --concurrency C, --only ingest|list)`);
   }
   return args;
 }
@@ -122,6 +129,8 @@ async function benchIngest(args: Args): Promise<{ lines: string[]; eventsPerSeco
         LOG_LEVEL: 'warn',
         PARSED_CONCURRENCY: String(args.concurrency),
         DATABASE_POOL_SIZE: '16',
+        // Tuning under test: the service's own variables, when given to the benchmark.
+        ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => /^PARSED_/.test(e[0]) && e[1] !== undefined)),
       },
       30_000,
     );
@@ -187,12 +196,12 @@ async function benchIngest(args: Args): Promise<{ lines: string[]; eventsPerSeco
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   console.log('bench:api - maintenance-api');
-  const ingest = await benchIngest(args);
-  for (const line of ingest.lines) console.log(line);
-  const list = await benchListQuery();
-  for (const line of list.lines) console.log(line);
-  console.log(`ingest: ${Math.round(ingest.eventsPerSecond)} events/s`);
-  console.log(`list p99: ${list.p99.toFixed(1)} ms`);
+  const ingest = args.only === 'list' ? undefined : await benchIngest(args);
+  for (const line of ingest?.lines ?? []) console.log(line);
+  const list = args.only === 'ingest' ? undefined : await benchListQuery();
+  for (const line of list?.lines ?? []) console.log(line);
+  if (ingest) console.log(`ingest: ${Math.round(ingest.eventsPerSecond)} events/s`);
+  if (list) console.log(`list p99: ${list.p99.toFixed(1)} ms`);
 }
 
 main().catch((err: unknown) => {

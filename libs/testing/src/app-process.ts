@@ -39,7 +39,9 @@ export interface AppProcess {
 /** Starts the built app with this environment (plus PORT) and waits until /healthz answers. */
 export async function startApp(app: AppName, env: Record<string, string>, timeoutMs = 20_000): Promise<AppProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--enable-source-maps', join(root, `dist/apps/${app}/apps/${app}/src/main.js`)], {
+  // APP_NODE_FLAGS: extra node flags for the app under test (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a benchmark).
+  const flags = (process.env.APP_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, ['--enable-source-maps', ...flags, join(root, `dist/apps/${app}/apps/${app}/src/main.js`)], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
