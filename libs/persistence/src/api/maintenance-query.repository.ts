@@ -88,13 +88,7 @@ export class MaintenanceQueryRepository {
        ORDER BY p.sort_key::bigint ${direction(q)}, p.id ${direction(q)}`,
       params,
     );
-    const more = rows.length > q.limit;
-    const page = more ? rows.slice(0, q.limit) : rows;
-    const last = page[page.length - 1];
-    return {
-      items: page.map((r) => ({ maintenance: toMaintenance(r), circuits: r.circuits.map(toListedImpact), overlapping: r.overlapping })),
-      ...(more && last ? { nextCursor: encodeCursor(sortTag(q), [last.sort_key, last.id]) } : {}),
-    };
+    return pageOf(rows, q, (r) => ({ maintenance: toMaintenance(r), circuits: r.circuits.map(toListedImpact), overlapping: r.overlapping }));
   }
 
   /**
@@ -120,16 +114,10 @@ export class MaintenanceQueryRepository {
        ORDER BY p.sort_key::bigint ${direction(q)}, p.id ${direction(q)}`,
       params,
     );
-    const more = rows.length > q.limit;
-    const page = more ? rows.slice(0, q.limit) : rows;
-    const last = page[page.length - 1];
     // Absent optional keys are null in json_build_object: json_strip_nulls leaves them out, as
     // the API does (no key of a summary is ever null). json rather than jsonb: measured 20%
     // cheaper to build, and its text is valid JSON as it is.
-    return {
-      items: page.map((r) => r.item),
-      ...(more && last ? { nextCursor: encodeCursor(sortTag(q), [last.sort_key, last.id]) } : {}),
-    };
+    return pageOf(rows, q, (r) => r.item);
   }
 
   /** These maintenances, by id. */
@@ -240,6 +228,14 @@ const CIRCUITS_OF_P_API = `COALESCE((SELECT json_agg(json_build_object('provider
     'impact', i.impact, 'circuitId', i.circuit_id, 'redundancyGroup', ci.redundancy_group) ORDER BY i.circuit_key)
   FROM circuit_impact i LEFT JOIN circuit ci ON ci.id = i.circuit_id WHERE i.maintenance_id = p.id), '[]'::json)`;
 const OVERLAPPING_P = `EXISTS (SELECT 1 FROM maintenance_overlap o WHERE o.active AND (o.maintenance_a = p.id OR o.maintenance_b = p.id))`;
+
+/** The page of `limit + 1` rows: `limit` items, and a cursor when the extra row says more follow. */
+function pageOf<R extends { id: string; sort_key: string }, T>(rows: R[], q: MaintenanceQuery, item: (r: R) => T): Page<T> {
+  const more = rows.length > q.limit;
+  const page = more ? rows.slice(0, q.limit) : rows;
+  const last = page[page.length - 1];
+  return { items: page.map(item), ...(more && last ? { nextCursor: encodeCursor(sortTag(q), [last.sort_key, last.id]) } : {}) };
+}
 
 const direction = (q: MaintenanceQuery) => (q.order === 'desc' ? 'DESC' : 'ASC');
 const sortTag = (q: MaintenanceQuery) => `${q.sort}:${q.order}`;
