@@ -16,12 +16,13 @@ import { benchListQuery } from './bench-api-query';
 
 interface Args {
   events: number;
-  concurrency: number;
+  /** PARSED_CONCURRENCY of the service; its default when not given. */
+  concurrency?: number;
   only?: 'ingest' | 'list';
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { events: 20_000, concurrency: 256 };
+  const args: Args = { events: 20_000 };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = (argv[i] ?? '').split('=', 2);
     if (flag === '--only') {
@@ -127,7 +128,7 @@ async function benchIngest(args: Args): Promise<{ lines: string[]; eventsPerSeco
         NATS_NAMESPACE: 'bench',
         DATABASE_URL: db.url,
         LOG_LEVEL: 'warn',
-        PARSED_CONCURRENCY: String(args.concurrency),
+        ...(args.concurrency ? { PARSED_CONCURRENCY: String(args.concurrency) } : {}),
         DATABASE_POOL_SIZE: '16',
         // Tuning under test: the service's own variables, when given to the benchmark.
         ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => /^PARSED_/.test(e[0]) && e[1] !== undefined)),
@@ -173,7 +174,7 @@ async function benchIngest(args: Args): Promise<{ lines: string[]; eventsPerSeco
         );
         lines.push(
           `workload: ${messages.length} parsed maintenances (${counts.maintenances} maintenances, the rest newer notices of them), ` +
-            `1-4 circuits each, concurrency ${args.concurrency}`,
+            `1-4 circuits each, concurrency ${args.concurrency ?? 'default'}`,
         );
         lines.push(`published: ${messages.length} in ${((published - started) / 1000).toFixed(2)} s`);
         lines.push(

@@ -15,9 +15,9 @@ export const apiConfig = serviceEnv(3000).extend({
   /** Connections to PostgreSQL. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(16),
   /** Parsed maintenances in hand at once (they are applied in batches of PARSED_BATCH). */
-  PARSED_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(256),
+  PARSED_CONCURRENCY: z.coerce.number().int().min(1).max(8192).default(2048),
   /** Parsed maintenances that share one transaction at most (those arriving while one runs). */
-  PARSED_BATCH: z.coerce.number().int().min(1).max(1000).default(128),
+  PARSED_BATCH: z.coerce.number().int().min(1).max(2000).default(512),
   /** Batches of parsed maintenances in flight at once (one gathers while another waits on PostgreSQL). */
   PARSED_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(2),
   /** Raw notices, unparsed and ignored records stored at once. */
