@@ -19,6 +19,7 @@ export {
   type MaintenanceTime,
   type MaintenanceQuery,
   type MaintenanceListItem,
+  type JsonPage,
   type ListedImpact,
   type MaintenanceNotice,
 } from './maintenance-query.repository';

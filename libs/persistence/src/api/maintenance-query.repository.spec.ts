@@ -83,7 +83,8 @@ describe('MaintenanceQueryRepository.list / listJson', () => {
     for (let pages = 0; pages < 100; pages++) {
       const records = await store.repos.api.maintenances.list({ ...q, ...(cursor ? { cursor } : {}) });
       const json = await store.repos.api.maintenances.listJson({ ...q, ...(cursor ? { cursor } : {}) });
-      expect(json.items.map((i) => JSON.parse(i) as unknown)).toEqual(records.items.map(summaryOf));
+      expect(JSON.parse(`[${json.itemsJson}]`)).toEqual(records.items.map(summaryOf));
+      expect(json.count).toBe(records.items.length);
       expect(json.nextCursor).toEqual(records.nextCursor);
       expect(records.items.length).toBeLessThanOrEqual(q.limit);
       seen.push(...records.items.map((i) => i.maintenance.maintenanceId));
@@ -132,7 +133,7 @@ describe('MaintenanceQueryRepository.list / listJson', () => {
 
   it('shows acknowledgements, replacement links, unknown circuits and overlaps in the JSON as in the records', async () => {
     const page = await store.repos.api.maintenances.listJson({ ...base, limit: 30, sort: 'start', order: 'asc' });
-    const items = page.items.map((i) => JSON.parse(i) as Record<string, unknown>);
+    const items = JSON.parse(`[${page.itemsJson}]`) as Record<string, unknown>[];
     const byId = new Map(items.map((i) => [i.maintenanceId, i]));
     expect(byId.get('M-0')).toMatchObject({ acknowledged: { by: 'alice', at: T0 + 77 }, circuits: expect.arrayContaining([{ providerCircuitId: 'Unknown-1', impact: 'NO-IMPACT' }]) });
     expect(byId.get('M-1')).not.toHaveProperty('acknowledged');

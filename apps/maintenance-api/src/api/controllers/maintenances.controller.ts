@@ -29,7 +29,7 @@ export class MaintenancesController {
   @ApiOkResponse({ type: MaintenancePageDto })
   // The page comes as JSON text from PostgreSQL and is sent as it is.
   @Header('content-type', 'application/json; charset=utf-8')
-  list(@Query() q: MaintenanceQueryDto): Promise<string> {
+  list(@Query() q: MaintenanceQueryDto): Promise<Buffer> {
     return this.service.listJson(q);
   }
 
