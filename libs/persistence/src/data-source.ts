@@ -22,12 +22,17 @@ export interface StoreOptions {
   synchronizeForTests?: boolean;
 }
 
+/** TLS to PostgreSQL with a private CA, verified; undefined to follow the URL. */
+export function sslOptions(options: StoreOptions): { ca: string; rejectUnauthorized: true } | undefined {
+  return options.caFile ? { ca: readFileSync(options.caFile, 'utf8'), rejectUnauthorized: true } : undefined;
+}
+
 /** A TypeORM DataSource for the store (not yet initialised). Migrations are never run implicitly. */
 export function createDataSource(options: StoreOptions): DataSource {
   return new DataSource({
     type: 'postgres',
     url: options.url,
-    ssl: options.caFile ? { ca: readFileSync(options.caFile, 'utf8'), rejectUnauthorized: true } : undefined,
+    ssl: sslOptions(options),
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',

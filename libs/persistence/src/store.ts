@@ -1,6 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { readFileSync } from 'node:fs';
-import { createDataSource, type StoreOptions } from './data-source';
+import { createDataSource, sslOptions, type StoreOptions } from './data-source';
 import { ChannelListener } from './listener';
 import { StoreConflictError, StoreContentionError, StoreUnavailableError } from './errors';
 import { LOCKS } from './repositories/clock.repository';
@@ -171,7 +170,7 @@ export class Store {
     const listener = new ChannelListener(
       {
         connectionString: this.options.url,
-        ssl: this.options.caFile ? { ca: readFileSync(this.options.caFile, 'utf8'), rejectUnauthorized: true } : undefined,
+        ssl: sslOptions(this.options),
         application_name: `${this.options.applicationName ?? 'maintwatch'}-listen`,
         connectionTimeoutMillis: this.options.connectTimeoutMs ?? 2000,
       },

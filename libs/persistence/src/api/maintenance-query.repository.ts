@@ -91,13 +91,19 @@ export class MaintenanceQueryRepository {
   async list(q: MaintenanceQuery): Promise<Page<MaintenanceListItem>> {
     const { sql, params } = pageQuery(q);
     // The page is chosen first, then its circuits and overlap flags are read for those rows only.
-    const rows: (Parameters<typeof toMaintenance>[0] & { sort_key: string; circuits: RawImpact[]; overlapping: boolean })[] = await this.m.query(
-      `SELECT p.*, ${CIRCUITS_OF_P} AS circuits, ${OVERLAPPING_P} AS overlapping
+    const rows: (Parameters<typeof toMaintenance>[0] & { sort_key: string; circuits: ListedImpact[]; overlapping: boolean })[] = await this.m.query(
+      `SELECT p.*, json_strip_nulls(${CIRCUITS_OF_P}) AS circuits, ${OVERLAPPING_P} AS overlapping
        FROM (${sql}) p
        ORDER BY p.sort_key::bigint ${direction(q)}, p.id ${direction(q)}`,
       params,
     );
-    return pageOf(rows, q, (r) => ({ maintenance: toMaintenance(r), circuits: r.circuits.map(toListedImpact), overlapping: r.overlapping }));
+    const more = rows.length > q.limit;
+    const page = more ? rows.slice(0, q.limit) : rows;
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => ({ maintenance: toMaintenance(r), circuits: r.circuits, overlapping: r.overlapping })),
+      ...(more && last ? { nextCursor: encodeCursor(sortTag(q), [last.sort_key, last.id]) } : {}),
+    };
   }
 
   /**
@@ -123,7 +129,7 @@ export class MaintenanceQueryRepository {
                THEN json_build_object('by', p.acknowledged_by, 'at', ${epochOf('p.acknowledged_at')}) END,
              'replacesId', p.replaces_id, 'replacedById', p.replaced_by_id,
              'createdAt', ${epochOf('p.created_at')}, 'updatedAt', ${epochOf('p.updated_at')},
-             'circuits', ${CIRCUITS_OF_P_API}, 'overlapping', ${OVERLAPPING_P}))::text AS item
+             'circuits', ${CIRCUITS_OF_P}, 'overlapping', ${OVERLAPPING_P}))::text AS item
          FROM (${sql}) p)
        SELECT string_agg(item, ',' ORDER BY rn) FILTER (WHERE rn <= ${limit}) AS items,
          (count(*) FILTER (WHERE rn <= ${limit}))::text AS n, count(*) > ${limit} AS more,
@@ -235,14 +241,6 @@ export class MaintenanceQueryRepository {
   }
 }
 
-interface RawImpact {
-  ref: string;
-  impact: Impact;
-  circuitId: string | null;
-  name: string | null;
-  group: string | null;
-}
-
 interface NoteRow {
   id: string;
   maintenance_id: string;
@@ -252,23 +250,14 @@ interface NoteRow {
   created_at: Date;
 }
 
-/** The circuits of the page row `p`, as the list's RawImpact rows. */
-const CIRCUITS_OF_P = `COALESCE((SELECT json_agg(json_build_object('ref', i.circuit_ref, 'impact', i.impact, 'circuitId', i.circuit_id,
-    'name', ci.provider_circuit_id, 'group', ci.redundancy_group) ORDER BY i.circuit_key)
-  FROM circuit_impact i LEFT JOIN circuit ci ON ci.id = i.circuit_id WHERE i.maintenance_id = p.id), '[]'::json)`;
-/** The circuits of the page row `p`, as the API's ListedCircuit (toListedImpact in SQL). */
-const CIRCUITS_OF_P_API = `COALESCE((SELECT json_agg(json_build_object('providerCircuitId', COALESCE(ci.provider_circuit_id, i.circuit_ref),
+/**
+ * The circuits of the page row `p`, as the API's ListedCircuit (absent keys null: the callers
+ * strip them). The inventory's name when the circuit is known, else the notice's.
+ */
+const CIRCUITS_OF_P = `COALESCE((SELECT json_agg(json_build_object('providerCircuitId', COALESCE(ci.provider_circuit_id, i.circuit_ref),
     'impact', i.impact, 'circuitId', i.circuit_id, 'redundancyGroup', ci.redundancy_group) ORDER BY i.circuit_key)
   FROM circuit_impact i LEFT JOIN circuit ci ON ci.id = i.circuit_id WHERE i.maintenance_id = p.id), '[]'::json)`;
 const OVERLAPPING_P = `EXISTS (SELECT 1 FROM maintenance_overlap o WHERE o.active AND (o.maintenance_a = p.id OR o.maintenance_b = p.id))`;
-
-/** The page of `limit + 1` rows: `limit` items, and a cursor when the extra row says more follow. */
-function pageOf<R extends { id: string; sort_key: string }, T>(rows: R[], q: MaintenanceQuery, item: (r: R) => T): Page<T> {
-  const more = rows.length > q.limit;
-  const page = more ? rows.slice(0, q.limit) : rows;
-  const last = page[page.length - 1];
-  return { items: page.map(item), ...(more && last ? { nextCursor: encodeCursor(sortTag(q), [last.sort_key, last.id]) } : {}) };
-}
 
 const direction = (q: MaintenanceQuery) => (q.order === 'desc' ? 'DESC' : 'ASC');
 const sortTag = (q: MaintenanceQuery) => `${q.sort}:${q.order}`;
@@ -358,15 +347,6 @@ function pageQuery(q: MaintenanceQuery): { sql: string; params: unknown[] } {
   }
   const bounds = [...(to ? [`m.starts_at < ${to}`] : []), ...(from ? [`m.ends_at > ${from}`] : [])];
   return { sql: `SELECT ${MAINTENANCE_COLUMNS}, ${micros(col)} AS sort_key FROM maintenance m ${where(...bounds)} ORDER BY ${col} ${dir}, m.id ${dir} LIMIT ${limit}`, params: c.params };
-}
-
-function toListedImpact(i: RawImpact): ListedImpact {
-  return {
-    providerCircuitId: i.name ?? i.ref,
-    impact: i.impact,
-    ...(i.circuitId !== null ? { circuitId: i.circuitId } : {}),
-    ...(i.group !== null ? { redundancyGroup: i.group } : {}),
-  };
 }
 
 function toNote(r: NoteRow): NoteRecord {
