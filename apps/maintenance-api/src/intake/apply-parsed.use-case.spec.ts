@@ -338,4 +338,14 @@ describe(ApplyParsedUseCase.name, () => {
     await sut.execute(parsed('NUL-1', { summary: 'bad\u0000byte' }));
     expect((await store.repos.maintenances.getByKey('zayo', 'NUL-1'))!.summary).toBe('badbyte');
   });
+
+  it('after all of the above, every list entry was refreshed once at the end of its batch: the row version and what the SQL computes', async () => {
+    expect(await count(`SELECT count(*)::int AS n FROM maintenance`)).toBeGreaterThan(10);
+    expect(
+      await count(
+        `SELECT count(*)::int AS n FROM maintenance m LEFT JOIN maintenance_summary s ON s.maintenance_id = m.id
+         WHERE s.src_xmin IS DISTINCT FROM m.xmin OR s.item IS DISTINCT FROM maintwatch_listed_head(m) || ',"circuits":' || maintwatch_listed_circuits(m.id)::text`,
+      ),
+    ).toBe(0);
+  });
 });

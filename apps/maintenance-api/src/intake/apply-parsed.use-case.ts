@@ -176,6 +176,8 @@ export class ApplyParsedUseCase {
     }
     if (live.length === 0) return results;
 
+    // The list entries are refreshed once at the end rather than after each statement.
+    await r.maintenances.deferSummaries();
     // Read: the maintenances (locked, in key order), their impacts, the circuits named.
     const keys = [...new Map(live.map(({ parsed }) => [mkey(parsed.providerType, parsed.maintenance.maintenance_id), parsed])).values()];
     const existing = await r.maintenances.lockByKeys(keys.map((p) => ({ providerType: p.providerType, maintenanceId: p.maintenance.maintenance_id })));
@@ -233,7 +235,10 @@ export class ApplyParsedUseCase {
     await r.outbox.enqueue(batch.events);
     if ((await r.notices.recordParsedMany(batch.records)) !== batch.records.length) throw new ConcurrentWriteError('a message of this batch was recorded meanwhile');
     // Overlap alerts for what this batch changed, in its transaction (issue 7).
-    await this.overlaps?.afterApplied(r, [...states.values()].filter((s) => s.dirty || s.impactsChanged).map((s) => s.row.id), now);
+    const changed = [...states.values()].filter((s) => s.dirty || s.impactsChanged).map((s) => s.row.id);
+    await this.overlaps?.afterApplied(r, changed, now);
+    // The list entries of what changed, once, after the batch's last write to its maintenances.
+    await r.maintenances.refreshSummaries(changed);
     this.failpoints.hit('apply-before-commit');
     return results;
   }

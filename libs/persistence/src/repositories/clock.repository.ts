@@ -11,6 +11,11 @@ export const LOCKS = {
   migrations: 7_310_003,
   /** Overlap detection: the transactions that raise and clear overlaps take turns. */
   overlaps: 7_310_004,
+  /**
+   * Each maintenance's circuits JSON (maintenance_circuits): writers of impacts share it,
+   * renames and regrouping of circuits take it alone (see the migration that made it).
+   */
+  circuitInventory: 7_310_005,
 } as const;
 
 /** The clock's own state, and the advisory locks that keep replicas from doing a job twice. */

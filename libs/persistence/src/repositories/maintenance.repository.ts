@@ -5,6 +5,7 @@ import type { ClockPhase } from '../entities/maintenance.entity';
 import type { NoteLevel } from '../entities/note.entity';
 import { StoreNotFoundError } from '../errors';
 import { epoch, fromEpoch, pgJson, pgText, type ImpactRecord, type MaintenanceRecord, type NoteRecord, type WindowRecord } from '../models';
+import { DEFERRED_SUMMARIES } from '../migrations/1768000000000-maintenance-summary';
 import { returnedRows } from '../pg-errors';
 import { CIRCUIT_COLUMNS, toCircuit, type CircuitRow } from './circuit.repository';
 
@@ -377,6 +378,21 @@ export class MaintenanceRepository {
        WHERE m.id = x.id`,
       [pgJson(rows.map((r) => ({ ...toColumns(r), id: r.id })))],
     );
+  }
+
+  /**
+   * Leaves the list entries (maintenance_summary) of what this transaction writes to
+   * refreshSummaries, instead of refreshing them after each statement. In a transaction only;
+   * call refreshSummaries after the transaction's last write to those maintenances (a later
+   * write in the same transaction keeps the row's xmin, so the list would not notice it).
+   */
+  async deferSummaries(): Promise<void> {
+    await this.m.query(`SELECT set_config('${DEFERRED_SUMMARIES}', 'on', true)`);
+  }
+
+  /** Recomputes the list entries of these maintenances (see deferSummaries). */
+  async refreshSummaries(ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await this.m.query(`SELECT maintwatch_refresh_summaries($1::uuid[])`, [ids]);
   }
 
   /** Replaces the impacts of several maintenances (new ones have none to delete). */
