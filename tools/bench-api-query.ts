@@ -107,7 +107,8 @@ function get(agent: Agent, url: URL, headers: Record<string, string>): Promise<{
  */
 async function fixedRate(base: string, token: string, rate: number, seconds: number, now: number): Promise<{ latencies: number[]; errors: number; items: number }> {
   const latencies: number[] = [];
-  const timeline: string[] | undefined = process.env.BENCH_TIMELINE ? [] : undefined;
+  const timelineFile = process.env.BENCH_TIMELINE;
+  const timeline: string[] | undefined = timelineFile ? [] : undefined;
   let errors = 0;
   let items = 0;
   const total = rate * seconds;
@@ -146,7 +147,7 @@ async function fixedRate(base: string, token: string, rate: number, seconds: num
   }
   await Promise.all(inflight);
   agent.destroy();
-  if (timeline && process.env.BENCH_TIMELINE) writeFileSync(process.env.BENCH_TIMELINE, `${timeline.join('\n')}\n`);
+  if (timelineFile && timeline) writeFileSync(timelineFile, `${timeline.join('\n')}\n`);
   return { latencies, errors, items };
 }
 

@@ -147,8 +147,7 @@ export class MaintenanceQueryRepository {
   private async prepared<T>(text: string, values: unknown[]): Promise<T[]> {
     const pool = (this.m.queryRunner ? undefined : (this.m.connection.driver as unknown as { master?: Pool }).master) as Pool | undefined;
     if (!pool) return this.m.query(text, values);
-    const name = `mw_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
-    return (await pool.query({ name, text, values })).rows as T[];
+    return (await pool.query({ name: statementName(text), text, values })).rows as T[];
   }
 
   /** These maintenances, by id. */
@@ -243,6 +242,19 @@ interface NoteRow {
 }
 
 const OVERLAPPING_P = `EXISTS (SELECT 1 FROM maintenance_overlap o WHERE o.active AND (o.maintenance_a = p.id OR o.maintenance_b = p.id))`;
+
+/** Names of prepared statements by their text (hashed once, not on every request). */
+const STATEMENT_NAMES = new Map<string, string>();
+function statementName(text: string): string {
+  let name = STATEMENT_NAMES.get(text);
+  if (name === undefined) {
+    name = `mw_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    // The texts are few (one per filter and sort combination); bounded all the same.
+    if (STATEMENT_NAMES.size >= 1000) STATEMENT_NAMES.clear();
+    STATEMENT_NAMES.set(text, name);
+  }
+  return name;
+}
 
 const direction = (q: MaintenanceQuery) => (q.order === 'desc' ? 'DESC' : 'ASC');
 const sortTag = (q: MaintenanceQuery) => `${q.sort}:${q.order}`;
