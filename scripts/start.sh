@@ -68,7 +68,9 @@ apps=(maintenance-api ingest parser notifier junos-gateway)
 declare -A ports=([maintenance-api]=3000 [ingest]=3001 [parser]=3002 [notifier]=3003 [junos-gateway]=3004)
 for app in "${apps[@]}"; do node tools/build-app.mjs "$app" >/dev/null; done
 for app in "${apps[@]}"; do
-  PORT=${ports[$app]} node --enable-source-maps "dist/apps/$app/apps/$app/src/main.js" &
+  # Each service's node flags: tools/node-flags.json (shared with the tests and benchmarks).
+  read -r -a flags <<<"$(node -p "require('./tools/node-flags.json')['$app'].join(' ')")"
+  PORT=${ports[$app]} node "${flags[@]}" "dist/apps/$app/apps/$app/src/main.js" &
   pids+=($!)
 done
 

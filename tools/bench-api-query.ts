@@ -5,9 +5,11 @@
 // have answered, and each latency is measured from its scheduled time, so a stall shows in
 // the figures instead of slowing the load (no coordinated omission). Its own nats-server and
 // PostgreSQL, thrown away afterwards. Run alone: `npx tsx tools/bench-api-query.ts`.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { buildApp, ownNats, ownPostgres, startApp, testDatabase, until } from '@maintwatch/testing';
 import { generateToken, hashToken } from '../apps/maintenance-api/src/api/auth/api-token';
@@ -23,7 +25,7 @@ export interface ListBenchOptions {
 }
 
 const DEFAULTS: ListBenchOptions = { maintenances: 100_000, impactsPerMaintenance: 5, circuits: 20_000, rate: 200, seconds: 30, warmupSeconds: 5 };
-const DAY = 86_400;
+const execFileAsync = promisify(execFile);
 
 async function sql(url: string, text: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
   const c = new Client({ connectionString: url });
@@ -83,78 +85,44 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
-/** One GET on a kept-alive connection: status and body. */
-function get(agent: Agent, url: URL, headers: Record<string, string>): Promise<{ status: number; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
+/** What tools/bench-api-list-load.mjs reports of one run. */
+interface LoadRun {
+  latencies: number[];
+  errors: number;
+  firstError?: string;
+  parsed: number;
+  items: number;
+  startEpochMs: number;
+  intervalMs: number;
 }
 
 /**
- * Runs `rate` requests per second for `seconds`, open loop; returns each latency (ms) and the
- * statuses. Plain node:http on kept-alive connections rather than fetch: the load generator
- * shares the machine's two cores with the service and PostgreSQL, and fetch cost it 1.6-1.8 ms
- * of CPU a request against 1.0 ms (measured), time taken from what is measured. Every body is
- * still parsed and its items counted. BENCH_TIMELINE=<file> writes each request's scheduled
+ * The warm-up and the measured run, by the load generator in a process of its own (see
+ * tools/bench-api-list-load.mjs for why). BENCH_TIMELINE=<file> writes each request's scheduled
  * time (epoch ms) and latency, a line each, for looking at stalls.
  */
-async function fixedRate(base: string, token: string, rate: number, seconds: number, now: number): Promise<{ latencies: number[]; errors: number; items: number }> {
-  const latencies: number[] = [];
+async function fixedRate(base: string, token: string, o: ListBenchOptions, now: number): Promise<LoadRun> {
+  const config = { base, rate: o.rate, seconds: o.seconds, warmupSeconds: o.warmupSeconds, now, parseEvery: 10 };
+  const { stdout } = await execFileAsync(process.execPath, ['--single-threaded-gc', join(__dirname, 'bench-api-list-load.mjs'), JSON.stringify(config)], {
+    env: { PATH: process.env.PATH ?? '', BENCH_TOKEN: token },
+    maxBuffer: 64 * 2 ** 20,
+  });
+  const r = JSON.parse(stdout) as LoadRun;
+  if (r.firstError) console.error(`first failed list request: ${r.firstError}`);
   const timelineFile = process.env.BENCH_TIMELINE;
-  const timeline: string[] | undefined = timelineFile ? [] : undefined;
-  let errors = 0;
-  let items = 0;
-  const total = rate * seconds;
-  const interval = 1000 / rate;
-  const agent = new Agent({ keepAlive: true, maxSockets: 512 });
-  const headers = { authorization: `Bearer ${token}` };
-  const start = performance.now() + 50;
-  const inflight: Promise<void>[] = [];
-  const failed = (what: string) => {
-    if (errors++ === 0) console.error(`first failed list request: ${what}`);
-  };
-  for (let i = 0; i < total; i++) {
-    const due = start + i * interval;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    // A week's window somewhere in the year, CONFIRMED ones, the first page of 50.
-    const from = now - 170 * DAY + ((i * 104_729) % (340 * DAY));
-    inflight.push(
-      get(agent, new URL(`/api/v1/maintenances?status=CONFIRMED&from=${from}&to=${from + 7 * DAY}&limit=50`, base), headers)
-        .then(({ status, body }) => {
-          const latency = performance.now() - due;
-          latencies.push(latency);
-          timeline?.push(`${Math.round(performance.timeOrigin + due)} ${latency.toFixed(1)}`);
-          if (status !== 200) return failed(`${status} ${body.toString('utf8').slice(0, 300)}`);
-          try {
-            items += (JSON.parse(body.toString('utf8')) as { items?: unknown[] }).items?.length ?? 0;
-          } catch (err) {
-            failed(`200 with a body that is not JSON: ${(err as Error).message}`);
-          }
-        })
-        .catch((err: unknown) => {
-          latencies.push(performance.now() - due);
-          failed((err as Error)?.message ?? String(err));
-        }),
-    );
+  if (timelineFile) {
+    const lines = r.latencies.map((latency, i) => `${Math.round(r.startEpochMs + i * r.intervalMs)} ${latency.toFixed(1)}`);
+    writeFileSync(timelineFile, `${lines.join('\n')}\n`);
   }
-  await Promise.all(inflight);
-  agent.destroy();
-  if (timelineFile && timeline) writeFileSync(timelineFile, `${timeline.join('\n')}\n`);
-  return { latencies, errors, items };
+  return r;
 }
 
 /** The list benchmark: figure lines and the p50 / p99 in ms. */
 export async function benchListQuery(options: Partial<ListBenchOptions> = {}): Promise<{ lines: string[]; p50: number; p99: number }> {
   const o = { ...DEFAULTS, ...options };
-  const [nats, pg] = await Promise.all([ownNats(), ownPostgres()]);
+  // shared_buffers as a server holding this data would have it (the 294 MB database does not
+  // fit the default 128 MB: pages read through the kernel's cache, which reclaim can drop).
+  const [nats, pg] = await Promise.all([ownNats(), ownPostgres({ settings: { shared_buffers: '512MB' } })]);
   const lines: string[] = [];
   try {
     const db = await testDatabase(pg.url);
@@ -171,14 +139,20 @@ export async function benchListQuery(options: Partial<ListBenchOptions> = {}): P
       lines.push(`list data: ${counts.m} maintenances, ${counts.i} impacts, ${counts.c} circuits (loaded in ${((performance.now() - loading) / 1000).toFixed(1)} s)`);
       const token = generateToken();
       await sql(db.url, `INSERT INTO api_token (name, scope, token_hash) VALUES ('bench', 'read', $1)`, [hashToken(token)]);
-      await fixedRate(api.url, token, o.rate, o.warmupSeconds, now);
-      const run = await fixedRate(api.url, token, o.rate, o.seconds, now);
+      const io = async () => (await sql(db.url, `SELECT blks_read::bigint AS r, blks_hit::bigint AS h, pg_database_size(current_database())::bigint AS size FROM pg_stat_database WHERE datname = current_database()`))[0] ?? {};
+      const before = await io();
+      const run = await fixedRate(api.url, token, o, now);
+      await sleep(1100); // the backends report their counts at most once a second
+      const after = await io();
+      lines.push(
+        `list io: database ${(Number(after.size) / 2 ** 20).toFixed(0)} MB; during warm-up and run ${Number(after.r) - Number(before.r)} blocks read from outside shared_buffers, ${Number(after.h) - Number(before.h)} hits`,
+      );
       const sorted = [...run.latencies].sort((a, b) => a - b);
       const p50 = percentile(sorted, 50);
       const p99 = percentile(sorted, 99);
       lines.push(
         `list: GET /api/v1/maintenances?status=CONFIRMED&from&to (7 days)&limit=50 at ${o.rate}/s for ${o.seconds} s: ${sorted.length} requests, ` +
-          `${run.errors} errors, ${(run.items / Math.max(1, sorted.length - run.errors)).toFixed(1)} items per page; ` +
+          `${run.errors} errors, ${(run.items / Math.max(1, run.parsed)).toFixed(1)} items per page (${run.parsed} parsed); ` +
           `p50 ${p50.toFixed(1)} ms, p90 ${percentile(sorted, 90).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${percentile(sorted, 100).toFixed(1)} ms`,
       );
       if (run.errors > 0) {
@@ -188,6 +162,8 @@ export async function benchListQuery(options: Partial<ListBenchOptions> = {}): P
       }
       return { lines, p50, p99 };
     } finally {
+      // BENCH_APP_LOG=<file>: what the service printed (with APP_NODE_FLAGS=--trace-gc, its collections).
+      if (process.env.BENCH_APP_LOG) writeFileSync(process.env.BENCH_APP_LOG, api.output());
       await api.stop();
       await db.drop();
     }

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -13,6 +14,14 @@ export type AppName = (typeof APPS)[number];
 export function buildApp(app: AppName): void {
   const r = spawnSync(process.execPath, [join(root, 'tools/build-app.mjs'), app], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`build of ${app} failed: ${r.stderr}`);
+}
+
+/** The node flags `app` runs with in production (tools/node-flags.json, also read by scripts/start.sh). */
+export function nodeFlags(app: AppName): string[] {
+  const all = JSON.parse(readFileSync(join(root, 'tools/node-flags.json'), 'utf8')) as Record<string, unknown>;
+  const flags = all[app];
+  if (!Array.isArray(flags) || !flags.every((f) => typeof f === 'string')) throw new Error(`tools/node-flags.json has no list of flags for ${app}`);
+  return flags as string[];
 }
 
 /** A free loopback port. */
@@ -41,7 +50,7 @@ export async function startApp(app: AppName, env: Record<string, string>, timeou
   const port = await freePort();
   // APP_NODE_FLAGS: extra node flags for the app under test (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a benchmark).
   const flags = (process.env.APP_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, ['--enable-source-maps', ...flags, join(root, `dist/apps/${app}/apps/${app}/src/main.js`)], {
+  const child = spawn(process.execPath, [...nodeFlags(app), ...flags, join(root, `dist/apps/${app}/apps/${app}/src/main.js`)], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

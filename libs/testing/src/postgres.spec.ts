@@ -78,7 +78,7 @@ describe('postgres (own server)', () => {
   let pg: PostgresHandle;
 
   beforeAll(async () => {
-    pg = await ownPostgres();
+    pg = await ownPostgres({ settings: { work_mem: '7MB' } });
   });
 
   afterAll(async () => {
@@ -89,6 +89,18 @@ describe('postgres (own server)', () => {
     expect(pg.source).not.toBe('env');
     expect(pg.url).not.toBe(sharedDatabaseUrl());
     expect(await query(pg.url, 'select 1 as one')).toEqual([{ one: 1 }]);
+  });
+
+  it('postgres - own server runs with the settings asked for, and keeps them across a restart', async () => {
+    expect(await query(pg.url, 'show work_mem')).toEqual([{ work_mem: '7MB' }]);
+    expect(await query(pg.url, 'show fsync')).toEqual([{ fsync: 'off' }]);
+    await pg.restart();
+    expect(await query(pg.url, 'show work_mem')).toEqual([{ work_mem: '7MB' }]);
+  });
+
+  it('postgres - a setting that is not a plain name and value is refused before any server starts', async () => {
+    await expect(ownPostgres({ settings: { 'work_mem -c log_directory': '/tmp' } })).rejects.toThrow(RangeError);
+    await expect(ownPostgres({ settings: { work_mem: '8MB; rm -rf /' } })).rejects.toThrow(/not a plain name and value/);
   });
 
   it('postgres - restart keeps the data and the url', async () => {

@@ -55,12 +55,30 @@ export interface OwnPostgresOptions {
    * Default false: a throwaway test cluster skips them (fsync costs seconds per run).
    */
   durable?: boolean;
+  /**
+   * Server settings given as `-c name=value` at start, such as `{ shared_buffers: '512MB' }`
+   * for a benchmark whose data would not fit the default 128 MB.
+   */
+  settings?: Readonly<Record<string, string>>;
+}
+
+/** `-c` arguments of OwnPostgresOptions: durability off unless asked, then the caller's settings. */
+function serverSettings(options: OwnPostgresOptions): string[] {
+  const settings: Record<string, string> = options.durable ? {} : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' };
+  for (const [name, value] of Object.entries(options.settings ?? {})) {
+    // Names and values go on a command line: only what PostgreSQL settings look like.
+    if (!/^[a-z_][a-z0-9_.]*$/.test(name) || !/^[A-Za-z0-9_.:/-]+$/.test(value)) {
+      throw new RangeError(`PostgreSQL setting ${JSON.stringify(name)}=${JSON.stringify(value)} is not a plain name and value`);
+    }
+    settings[name] = value;
+  }
+  return Object.entries(settings).map(([name, value]) => `${name}=${value}`);
 }
 
 /** Starts a private PostgreSQL (a testcontainer if Docker answers, else a throwaway local cluster). */
 export async function ownPostgres(options: OwnPostgresOptions = {}): Promise<PostgresHandle> {
-  const durable = options.durable ?? false;
-  return (await dockerAnswers()) ? DockerPostgres.start(durable) : LocalPostgres.start(durable);
+  const settings = serverSettings(options);
+  return (await dockerAnswers()) ? DockerPostgres.start(settings) : LocalPostgres.start(settings);
 }
 
 /** Waits until `url` answers `select 1`. */
@@ -142,7 +160,7 @@ class LocalPostgres implements PostgresHandle {
     private readonly owner: { uid: number; gid: number } | undefined,
     readonly port: number,
     private readonly reaper: Reaper,
-    private readonly durable = false,
+    private readonly settings: readonly string[],
   ) {}
 
   get url(): string {
@@ -153,7 +171,7 @@ class LocalPostgres implements PostgresHandle {
     return join(this.dir, 'data');
   }
 
-  static async start(durable = false): Promise<LocalPostgres> {
+  static async start(settings: readonly string[]): Promise<LocalPostgres> {
     const bin = postgresBinDir();
     const owner = clusterOwner();
     const dir = await makeTempDir('pg');
@@ -170,7 +188,7 @@ class LocalPostgres implements PostgresHandle {
         { ...owner, cwd: dir },
       );
       return await onFreePort(async (port) => {
-        const pg = new LocalPostgres(bin, dir, owner, port, reaper, durable);
+        const pg = new LocalPostgres(bin, dir, owner, port, reaper, settings);
         await pg.launch();
         return pg;
       });
@@ -206,13 +224,7 @@ class LocalPostgres implements PostgresHandle {
   private async launch(): Promise<void> {
     const log = join(this.dir, 'postgres.log');
     await rm(log, { force: true });
-    // Durability settings off unless asked: a test cluster is thrown away, and fsync costs seconds per run.
-    const serverOptions = [
-      `-p ${this.port}`,
-      `-k ${this.dir}`,
-      '-c listen_addresses=127.0.0.1',
-      ...(this.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
-    ].join(' ');
+    const serverOptions = [`-p ${this.port}`, `-k ${this.dir}`, '-c listen_addresses=127.0.0.1', ...this.settings.map((s) => `-c ${s}`)].join(' ');
     try {
       await this.pgCtl(['-w', '-t', '30', '-l', log, '-o', serverOptions, 'start']);
     } catch (err) {
@@ -248,13 +260,13 @@ class DockerPostgres implements PostgresHandle {
     return `postgres://postgres@${this.host}:${this.port}/postgres`;
   }
 
-  static async start(durable = false): Promise<DockerPostgres> {
+  static async start(settings: readonly string[]): Promise<DockerPostgres> {
     // GenericContainer rather than @testcontainers/postgresql: that one adds a random host port
     // binding of its own, and restart() must keep the port.
     const container = await startContainer(5432, ({ GenericContainer, Wait }) =>
       new GenericContainer(POSTGRES_IMAGE)
         .withEnvironment({ POSTGRES_HOST_AUTH_METHOD: 'trust' })
-        .withCommand(durable ? ['postgres'] : ['postgres', '-c', 'fsync=off', '-c', 'synchronous_commit=off'])
+        .withCommand(['postgres', ...settings.flatMap((s) => ['-c', s])])
         // The image's entrypoint runs a temporary server first: the second "ready" is the real one.
         .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2)),
     );
