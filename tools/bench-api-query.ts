@@ -101,7 +101,7 @@ interface LoadRun {
  * tools/bench-api-list-load.mjs for why). BENCH_TIMELINE=<file> writes each request's scheduled
  * time (epoch ms) and latency, a line each, for looking at stalls.
  */
-async function fixedRate(base: string, token: string, o: ListBenchOptions, now: number): Promise<LoadRun> {
+async function runLoad(base: string, token: string, o: ListBenchOptions, now: number): Promise<LoadRun> {
   const config = { base, rate: o.rate, seconds: o.seconds, warmupSeconds: o.warmupSeconds, now, parseEvery: 10 };
   const { stdout } = await execFileAsync(process.execPath, ['--single-threaded-gc', join(__dirname, 'bench-api-list-load.mjs'), JSON.stringify(config)], {
     env: { PATH: process.env.PATH ?? '', BENCH_TOKEN: token },
@@ -141,7 +141,7 @@ export async function benchListQuery(options: Partial<ListBenchOptions> = {}): P
       await sql(db.url, `INSERT INTO api_token (name, scope, token_hash) VALUES ('bench', 'read', $1)`, [hashToken(token)]);
       const io = async () => (await sql(db.url, `SELECT blks_read::bigint AS r, blks_hit::bigint AS h, pg_database_size(current_database())::bigint AS size FROM pg_stat_database WHERE datname = current_database()`))[0] ?? {};
       const before = await io();
-      const run = await fixedRate(api.url, token, o, now);
+      const run = await runLoad(api.url, token, o, now);
       await sleep(1100); // the backends report their counts at most once a second
       const after = await io();
       lines.push(
