@@ -12,8 +12,8 @@ async function parse(mail: string): Promise<Maintenance[]> {
   return outcome.maintenances;
 }
 
-// Times follow the reference library's reading (see referenceEpoch in turkcell.ts): "GMT+3"
-// counts as three hours WEST of GMT, and dd.mm is read month-first when both fields could be a month.
+// Times as Turkcell means them (see turkcellEpoch in turkcell.ts): day.month.year, and "GMT+3"
+// is UTC+3 (Istanbul), not the POSIX "three hours west" the reference library reads.
 describe('turkcell parser', () => {
   it('variation: follows the maintenance number, circuits, customer and times', async () => {
     const mail = fixture
@@ -27,18 +27,34 @@ describe('turkcell parser', () => {
     expect(m.maintenance_id).toBe('20241105000999');
     expect(m.account).toBe('BOSPHORUS DATA');
     expect(m.circuits.map((c) => c.circuit_id)).toEqual(['IST-BRS-10G-0500', 'IST-ADA-1G-0600']);
-    expect(m.start).toBe(utc(2024, 11, 25, 5, 30));
-    expect(m.end).toBe(utc(2024, 11, 25, 9));
+    expect(m.start).toBe(utc(2024, 11, 24, 23, 30));
+    expect(m.end).toBe(utc(2024, 11, 25, 3));
   });
 
-  it('reads a bare offset east of UTC, and an ambiguous date month-first', async () => {
+  it('reads a bare offset east of UTC, and a date that could be month-first day-first', async () => {
     const mail = fixture
       .replaceAll('21.03.2024 01:00 GMT+3', '05.06.2024 01:00 +03:00')
       .replaceAll('21.03.2024 05:00 GMT+3', '05.06.2024 05:00 +03:00');
     const [m] = await parse(mail);
-    // 6 May 01:00 at UTC+3.
-    expect(m.start).toBe(utc(2024, 5, 5, 22));
-    expect(m.end).toBe(utc(2024, 5, 6, 2));
+    // 5 June 01:00 at UTC+3.
+    expect(m.start).toBe(utc(2024, 6, 4, 22));
+    expect(m.end).toBe(utc(2024, 6, 5, 2));
+  });
+
+  it('reads "UTC+3" like "GMT+3", and a time without an offset as Istanbul time', async () => {
+    const mail = fixture
+      .replaceAll('21.03.2024 01:00 GMT+3', '13.01.2025 23:00 UTC+3')
+      .replaceAll('21.03.2024 05:00 GMT+3', '14.01.2025 03:00');
+    const [m] = await parse(mail);
+    expect(m.start).toBe(utc(2025, 1, 13, 20));
+    expect(m.end).toBe(utc(2025, 1, 14, 0));
+  });
+
+  it('refuses an impossible date with the reason', async () => {
+    const mail = fixture.replaceAll('21.03.2024 01:00 GMT+3', '31.02.2024 01:00 GMT+3');
+    const outcome = await parseMail(mail, { registry: builtInRegistry(), providerHint: 'turkcell' });
+    expect(outcome.kind).toBe('unparsed');
+    expect(JSON.stringify(outcome)).toContain('invalid Turkcell time');
   });
 
   it('takes circuits from interface lines when there is no circuit table', async () => {

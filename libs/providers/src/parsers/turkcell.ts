@@ -28,29 +28,23 @@ const INTERFACE_LINE = /\s([^\s|]+)\|([^|]+)\|[^|]+\|/;
 const TIMESTAMP = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(?:(GMT|UTC)?\s*([+-])(\d{1,2})(?::?(\d{2}))?)?/i;
 
 /**
- * Epoch of a Turkcell timestamp, read as the reference library (python-dateutil) reads
- * it, which the acceptance corpus is built on: the date month-first unless the first
- * field cannot be a month, and "GMT+3" in the POSIX sense (three hours WEST of GMT),
- * while a bare "+03:00" is east. Both readings differ from what Turkcell means
- * (day-first, GMT+3 = Istanbul): see the provider report before changing them.
+ * Epoch of a Turkcell timestamp as Turkcell means it: the date day.month.year (Turkish
+ * usage, whatever the values), and the offset east of UTC whether written "GMT+3",
+ * "UTC+3" or "+03:00" (Istanbul is UTC+3). The reference library (python-dateutil) reads
+ * the date month-first and "GMT+3" in the POSIX sense (three hours WEST): a month and six
+ * hours off. The corpus' expected file carries the provider's meaning (corpus README,
+ * "Corrections"), and so does this parser. A time without an offset is Istanbul time.
  */
-function referenceEpoch(text: string): number {
+function turkcellEpoch(text: string): number {
   const m = TIMESTAMP.exec(text.trim());
   if (!m) throw new ParserError(`unreadable Turkcell time "${text}"`);
-  const [first, second] = [Number(m[1]), Number(m[2])];
-  const [month, day] = first > 12 ? [second, first] : [first, second];
-  let offsetMinutes = 0;
-  if (m[8]) {
-    const sign = m[8] === '+' ? 1 : -1;
-    const posix = m[7] !== undefined ? -1 : 1;
-    offsetMinutes = posix * sign * (Number(m[9]) * 60 + Number(m[10] ?? 0));
-  }
+  const zone = m[8] ? `UTC${m[8]}${Number(m[9])}${m[10] ? `:${m[10]}` : ''}` : 'Europe/Istanbul';
   const dt = DateTime.fromObject(
-    { year: Number(m[3]), month, day, hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6] ?? 0) },
-    { zone: 'UTC' },
+    { year: Number(m[3]), month: Number(m[2]), day: Number(m[1]), hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6] ?? 0) },
+    { zone },
   );
-  if (!dt.isValid) throw new ParserError(`invalid Turkcell time "${text}"`);
-  return Math.floor(dt.toSeconds()) - offsetMinutes * 60;
+  if (!dt.isValid) throw new ParserError(`invalid Turkcell time "${text}": ${dt.invalidExplanation ?? dt.invalidReason}`);
+  return Math.floor(dt.toSeconds());
 }
 
 const clean = (text: string): string => text.replace(/\s+/g, ' ').trim();
@@ -103,8 +97,8 @@ export const turkcellHtmlParser: Parser = {
       if (cells.length < 2 || !label.endsWith(':')) return;
       const value = cells.eq(1);
       if (LABEL.id.test(label)) record.maintenance_id = clean(value.text());
-      else if (LABEL.start.test(label)) record.start = referenceEpoch(clean(value.text()));
-      else if (LABEL.end.test(label)) record.end = referenceEpoch(clean(value.text()));
+      else if (LABEL.start.test(label)) record.start = turkcellEpoch(clean(value.text()));
+      else if (LABEL.end.test(label)) record.end = turkcellEpoch(clean(value.text()));
       else if (LABEL.impact.test(label)) {
         // The description is the cell's first paragraph, its line breaks kept as written.
         const first = value.find('p').first();
