@@ -48,3 +48,5 @@ export {
 export { MIGRATIONS, API_TOKEN_CHANNEL } from './migrations';
 // The HTTP API's repositories (tokens, list queries, overlaps) and their records.
 export * from './api';
+// junos-gateway's device events (schema gateway).
+export * from './gateway';
