@@ -106,6 +106,20 @@ describe('junos-gateway - device webhook signatures', () => {
     expect(await gw.storedCount()).toBe(before);
   });
 
+  it('webhooks - a source over its rate is refused with 429 and counted (last: it empties the bucket)', async () => {
+    const counted = await gw.metric('maintwatch_gateway_webhooks_total', { outcome: 'rate-limited' });
+    let limited: { status: number } | undefined;
+    // Burst 200 at 50/s: unsigned requests (cheap, never stored) 300 at once until the bucket
+    // is empty, so that even a slow machine sends faster than the bucket refills.
+    for (let round = 0; round < 10 && !limited; round++) {
+      const answers = await Promise.all(Array.from({ length: 300 }, () => postWebhook(gw.url, Buffer.from('{}'), { headers: {} })));
+      for (const res of answers) expect([401, 429]).toContain(res.status);
+      limited = answers.find((r) => r.status === 429);
+    }
+    expect(limited?.status).toBe(429);
+    expect(await gw.metric('maintwatch_gateway_webhooks_total', { outcome: 'rate-limited' })).toBeGreaterThan(counted);
+  });
+
   it('device events - listed newest first with a read token, 401 without', async () => {
     expect((await fetch(`${gw.url}/api/v1/device-events`)).status).toBe(401);
     expect((await fetch(`${gw.url}/api/v1/device-events`, { headers: { authorization: 'Bearer mwt_' + 'x'.repeat(43) } })).status).toBe(401);
