@@ -9,6 +9,7 @@ import { WebhookBody } from './webhook-body';
 import { WebhookMetrics, type WebhookOutcome } from './webhook.metrics';
 import { WebhookVerifier } from './webhook-verifier';
 import { SourceRateLimiter } from './source-rate-limiter';
+import { InsertBatcher } from './insert-batcher';
 
 /** Injection token of the webhook options. */
 export const WEBHOOK_OPTIONS = Symbol('WEBHOOK_OPTIONS');
@@ -51,6 +52,7 @@ export class ReceiveWebhook {
   private readonly verifier: WebhookVerifier;
   private readonly limiter: SourceRateLimiter;
   private readonly now: () => number;
+  private readonly batcher: InsertBatcher;
 
   constructor(
     @Inject(WEBHOOK_OPTIONS) private readonly options: WebhookOptions,
@@ -62,6 +64,7 @@ export class ReceiveWebhook {
     this.verifier = new WebhookVerifier({ secrets: options.secrets, windowSeconds: options.windowSeconds, acceptLegacy: options.acceptLegacy });
     this.limiter = new SourceRateLimiter(options.ratePerSecond, options.rateBurst);
     this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
+    this.batcher = new InsertBatcher((events) => this.store.repos.deviceEvents.insert(events));
   }
 
   /** The largest body accepted (the route refuses more before reading it all). */
@@ -127,8 +130,8 @@ export class ReceiveWebhook {
       attributes,
     };
     try {
-      const inserted = await this.store.repos.deviceEvents.insert([{ event, eventKey, source: req.source }]);
-      if (inserted.length === 0) return { status: 200, body: { eventId: event.eventId, duplicate: true, priority }, outcome: 'duplicate' };
+      const stored = await this.batcher.store({ event, eventKey, source: req.source });
+      if (!stored) return { status: 200, body: { eventId: event.eventId, duplicate: true, priority }, outcome: 'duplicate' };
     } catch (err) {
       // The device's retry (a new timestamp, or the same one) must be able to pass.
       this.verifier.forget(v.signature);
