@@ -95,6 +95,17 @@ describe('junos-gateway - device webhook signatures', () => {
     expect(await gw.storedCount()).toBe(before);
   });
 
+  it('webhooks - any content type: the signed bytes are what is verified (text/plain here)', async () => {
+    const body = linkDown(6);
+    const ts = now();
+    const res = await fetch(`${gw.url}/webhook/junos`, {
+      method: 'POST',
+      headers: { 'junos-timestamp': String(ts), 'junos-auth': signWebhook(SECRET, body, ts), 'content-type': 'text/plain' },
+      body,
+    });
+    expect(res.status).toBe(202);
+  });
+
   it('webhooks - UTMD_EWF_CAT_OBSOLETE and RPD_RT_HWM_NOTICE are dropped by default, and counted', async () => {
     const before = await gw.storedCount();
     const counted = await gw.metric('maintwatch_gateway_webhooks_total', { outcome: 'dropped', priority: '4' });

@@ -79,6 +79,13 @@ export class ReceiveWebhook {
     return { status: 413, body: { error: 'payload too large' }, outcome: 'oversized' };
   }
 
+  /** Counts a request the HTTP layer could not hand over (no or an unreadable body). */
+  refusedUnreadable(source: string, status: number): WebhookResponse {
+    this.metrics.count('malformed', 'none', 0);
+    this.logger.warn(`webhook from ${source} refused by the HTTP layer (${status})`);
+    return { status: 400, body: { error: 'not a device event: the request body could not be read' }, outcome: 'malformed' };
+  }
+
   /** Handles one request. */
   async handle(req: WebhookRequest): Promise<WebhookResponse> {
     const started = process.hrtime.bigint();

@@ -27,7 +27,8 @@ export function registerWebhookRoute(app: NestFastifyApplication): void {
         const res = receiver.refusedOversized(req.ip);
         return reply.code(res.status).send(res.body);
       }
-      return reply.code(err.statusCode && err.statusCode < 500 ? err.statusCode : 500).send({ error: 'bad request' });
+      const res = receiver.refusedUnreadable(req.ip, err.statusCode ?? 500);
+      return reply.code(res.status).send(res.body);
     });
     scope.post(WEBHOOK_PATH, { bodyLimit: receiver.maxBytes }, async (req: FastifyRequest, reply: FastifyReply) => {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
