@@ -1,7 +1,8 @@
 // Signed device webhooks against the gateway on real NATS and PostgreSQL: what is accepted is
 // stored once; everything else is refused (401 with no detail, 413, 400), counted by outcome,
 // and leaves nothing in the database.
-import { agentBody, postWebhook, SECRET, startGateway, type GatewayStack } from '../testing/gateway-harness';
+import { until } from '@maintwatch/testing';
+import { agentBody, postWebhook, SECRET, sql, startGateway, type GatewayStack } from '../testing/gateway-harness';
 import { signWebhook } from './webhook-verifier';
 
 const OLD_SECRET = 'spec-old-secret-9876543210';
@@ -117,6 +118,31 @@ describe('junos-gateway - device webhook signatures', () => {
     expect(await gw.storedCount()).toBe(before);
   });
 
+  it('device events - published once each; published again after a lost mark, JetStream drops the copies', async () => {
+    const jsm = await gw.bus.jsm();
+    const stream = gw.bus.ns.stream('DEVICE');
+    const stored = await gw.storedCount();
+    const messages = async () => (await jsm.streams.info(stream)).state.messages;
+    await until(async () => (await sql<{ n: number }>(gw.db.url, 'SELECT count(*)::int AS n FROM gateway.device_event WHERE published_at IS NULL'))[0].n === 0, 15_000, 'all published');
+    expect(await messages()).toBe(stored);
+    // As if the relay died after publishing and before its commit: every row unmarked again.
+    await sql(gw.db.url, 'UPDATE gateway.device_event SET published_at = NULL');
+    await postWebhook(gw.url, linkDown(7)); // wakes the relay
+    await until(async () => (await sql<{ n: number }>(gw.db.url, 'SELECT count(*)::int AS n FROM gateway.device_event WHERE published_at IS NULL'))[0].n === 0, 15_000, 'all published again');
+    expect(await messages()).toBe(stored + 1);
+  });
+
+  it('device events - listed newest first with a read token, 401 without', async () => {
+    expect((await fetch(`${gw.url}/api/v1/device-events`)).status).toBe(401);
+    expect((await fetch(`${gw.url}/api/v1/device-events`, { headers: { authorization: 'Bearer mwt_' + 'x'.repeat(43) } })).status).toBe(401);
+    const res = await fetch(`${gw.url}/api/v1/device-events?limit=2&device=edge1`, { headers: { authorization: `Bearer ${gw.readToken}` } });
+    expect(res.status).toBe(200);
+    const page = (await res.json()) as { items: { id: string; device: string }[]; next?: string };
+    expect(page.items).toHaveLength(2);
+    expect(Number(page.items[0].id)).toBeGreaterThan(Number(page.items[1].id));
+    expect(page.next).toBe(page.items[1].id);
+  });
+
   it('webhooks - a source over its rate is refused with 429 and counted (last: it empties the bucket)', async () => {
     const counted = await gw.metric('maintwatch_gateway_webhooks_total', { outcome: 'rate-limited' });
     let limited: { status: number } | undefined;
@@ -129,16 +155,5 @@ describe('junos-gateway - device webhook signatures', () => {
     }
     expect(limited?.status).toBe(429);
     expect(await gw.metric('maintwatch_gateway_webhooks_total', { outcome: 'rate-limited' })).toBeGreaterThan(counted);
-  });
-
-  it('device events - listed newest first with a read token, 401 without', async () => {
-    expect((await fetch(`${gw.url}/api/v1/device-events`)).status).toBe(401);
-    expect((await fetch(`${gw.url}/api/v1/device-events`, { headers: { authorization: 'Bearer mwt_' + 'x'.repeat(43) } })).status).toBe(401);
-    const res = await fetch(`${gw.url}/api/v1/device-events?limit=2&device=edge1`, { headers: { authorization: `Bearer ${gw.readToken}` } });
-    expect(res.status).toBe(200);
-    const page = (await res.json()) as { items: { id: string; device: string }[]; next?: string };
-    expect(page.items).toHaveLength(2);
-    expect(Number(page.items[0].id)).toBeGreaterThan(Number(page.items[1].id));
-    expect(page.next).toBe(page.items[1].id);
   });
 });
