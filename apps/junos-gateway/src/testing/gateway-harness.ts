@@ -3,6 +3,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { STREAMS, type StreamKey } from '@maintwatch/contracts';
 import { Bus } from '@maintwatch/messaging';
 import { Store } from '@maintwatch/persistence';
 import { runService } from '@maintwatch/runtime';
@@ -64,6 +65,9 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Ga
     },
     async stop() {
       await app.close();
+      // The namespace's streams on the shared nats-server go with the test.
+      const jsm = await bus.jsm();
+      for (const key of Object.keys(STREAMS) as StreamKey[]) await jsm.streams.delete(bus.ns.stream(key)).catch(() => false);
       await store.close();
       await bus.close();
       await db.drop();
