@@ -135,6 +135,8 @@ export class NetconfSession {
       };
       conn.once('error', fail);
       conn.once('ready', () => {
+        // One small request, one small reply: Nagle would hold each write for the peer's delayed ACK.
+        conn.setNoDelay(true);
         conn.subsys('netconf', (err, ch) => {
           conn.removeListener('error', fail);
           if (err) return fail(err);
@@ -273,6 +275,35 @@ export class NetconfSession {
       this.pending = { messageId, operation, started: performance.now(), resolve, reject, timer };
       const xml = `<rpc message-id="${messageId}" xmlns="${NETCONF_NS}">${operationXml}</rpc>`;
       this.channel.write(encodeMessage(xml, this.framingMode, this.options.maxChunkBytes));
+    });
+  }
+
+  /**
+   * Runs a CLI command on an SSH exec channel of the same connection, outside the RPC queue
+   * (long jobs such as `request support information | save FILE`, which `<command>` cannot
+   * save). Resolves with stdout; rejects with NetconfError on a non-zero exit.
+   */
+  exec(command: string, timeoutMs = 30 * 60_000): Promise<string> {
+    if (this.closedError) return Promise.reject(this.closedError);
+    return new Promise<string>((resolve, reject) => {
+      this.conn.exec(command, (err, ch) => {
+        if (err) return reject(new SessionClosedError(`${this.options.device}: exec channel refused`, { cause: err }));
+        const out: Buffer[] = [];
+        const errOut: Buffer[] = [];
+        let code: number | undefined;
+        const timer = setTimeout(() => {
+          ch.close();
+          reject(new RpcTimeoutError('exec', timeoutMs));
+        }, timeoutMs);
+        ch.on('data', (d: Buffer) => out.push(d));
+        ch.stderr.on('data', (d: Buffer) => errOut.push(d));
+        ch.on('exit', (c: number | null) => (code = c ?? undefined));
+        ch.on('close', () => {
+          clearTimeout(timer);
+          if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
+          else reject(new NetconfError(`${this.options.device}: command exited ${code ?? 'without a status'}: ${Buffer.concat(errOut).toString('utf8').trim()}`));
+        });
+      });
     });
   }
 
