@@ -88,3 +88,7 @@ export { APPS, buildApp, freePort, runAppToExit, startApp, until, type AppName, 
 export { startJunosSimulator } from './junos-simulator';
 /** The simulator: host, port, hostKeyFingerprint, state (config, commits, reboots, files), events, stop(). */
 export type { JunosSimulator, JunosSimulatorOptions, JunosSimState, SimCommit } from './junos-simulator';
+/** Starts Debian's netconfd (yuma123) behind a private sshd on a free loopback port (root). */
+export { startNetconfd } from './netconfd';
+/** The netconfd peer: host, port, username, password, hostKeyFingerprints, stop(). */
+export type { NetconfdHandle } from './netconfd';
