@@ -92,3 +92,7 @@ export type { JunosSimulator, JunosSimulatorOptions, JunosSimState, SimCommit } 
 export { startNetconfd } from './netconfd';
 /** The netconfd peer: host, port, username, password, hostKeyFingerprints, stop(). */
 export type { NetconfdHandle } from './netconfd';
+/** Starts an in-process FTP server (ftp-srv) with one login, optionally with AUTH TLS. */
+export { startFtpServer } from './ftp';
+/** The FTP server: host, port, user, password, root, certificate, refusedLogins, stop(). */
+export type { FtpServerHandle } from './ftp';
