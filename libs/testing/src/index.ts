@@ -84,3 +84,15 @@ export {
 
 /** Built services as real processes: buildApp, startApp (waits for /healthz), runAppToExit, freePort, until. */
 export { APPS, buildApp, freePort, runAppToExit, startApp, until, type AppName, type AppProcess } from './app-process';
+/** Starts a Junos NETCONF-over-SSH simulator (ssh2 server) on a free loopback port. */
+export { startJunosSimulator } from './junos-simulator';
+/** The simulator: host, port, hostKeyFingerprint, state (config, commits, reboots, files), events, stop(). */
+export type { JunosSimulator, JunosSimulatorOptions, JunosSimState, SimCommit } from './junos-simulator';
+/** Starts Debian's netconfd (yuma123) behind a private sshd on a free loopback port (root). */
+export { startNetconfd } from './netconfd';
+/** The netconfd peer: host, port, username, password, hostKeyFingerprints, stop(). */
+export type { NetconfdHandle } from './netconfd';
+/** Starts an in-process FTP server (ftp-srv) with one login, optionally with AUTH TLS. */
+export { startFtpServer } from './ftp';
+/** The FTP server: host, port, user, password, root, certificate, refusedLogins, stop(). */
+export type { FtpServerHandle } from './ftp';

@@ -1,0 +1,75 @@
+import { NetconfSession, RpcError, child, text, type RpcReply } from '@maintwatch/netconf';
+import { startNetconfd, type NetconfdHandle } from './netconfd';
+
+const IF_NS = 'urn:ietf:params:xml:ns:yang:ietf-interfaces';
+const editInterface = (name: string): string =>
+  `<edit-config><target><candidate/></target><config><interfaces xmlns="${IF_NS}"><interface><name>${name}</name>` +
+  `<type xmlns:ianaift="urn:ietf:params:xml:ns:yang:iana-if-type">ianaift:ethernetCsmacd</type></interface></interfaces></config></edit-config>`;
+const getRunning = `<get-config><source><running/></source><filter type="subtree"><interfaces xmlns="${IF_NS}"/></filter></get-config>`;
+
+function interfaceNames(r: RpcReply): string[] {
+  const ifs = child(child(r.reply, 'data'), 'interfaces');
+  const list = ifs?.interface;
+  const items = list === undefined ? [] : Array.isArray(list) ? list : [list];
+  return items.map((i) => text(i, 'name') ?? '');
+}
+
+describe('NetconfSession against netconfd (yuma123)', () => {
+  let peer: NetconfdHandle;
+  beforeAll(async () => {
+    peer = await startNetconfd();
+  });
+  afterAll(async () => {
+    await peer?.stop();
+  });
+
+  describe.each([
+    ['eom', false],
+    ['chunked', true],
+  ] as const)('%s framing', (framing, offerBase11) => {
+    let s: NetconfSession;
+    beforeEach(async () => {
+      s = await NetconfSession.connect({ device: 'netconfd', host: peer.host, port: peer.port, username: peer.username, password: peer.password, hostKey: { pinned: peer.hostKeyFingerprints }, offerBase11, maxChunkBytes: 100 });
+    });
+    afterEach(async () => {
+      await s.close();
+    });
+
+    it('hello - negotiates the framing; a Junos RPC is unknown-element', async () => {
+      expect(s.serverCapabilities).toContain('urn:ietf:params:netconf:base:1.1');
+      expect(s.framing).toBe(framing);
+      expect(s.isJunos).toBe(false);
+      const err = (await s.rpc('<get-software-information/>').catch((e: unknown) => e)) as RpcError;
+      expect(err).toBeInstanceOf(RpcError);
+      expect(err.errors[0]).toMatchObject({ type: 'rpc', tag: 'unknown-element', });
+      expect(err.errors[0].info['bad-element']).toMatch(/(^|:)get-software-information$/);
+    });
+
+    it('commit confirmed - lock, edit-config, applied, rolled back automatically', async () => {
+      const name = `eth-${framing}-${Date.now() % 100000}`;
+      await s.rpc('<lock><target><candidate/></target></lock>');
+      await s.rpc(editInterface(name));
+      await s.rpc('<commit><confirmed/><confirm-timeout>2</confirm-timeout></commit>');
+      expect(interfaceNames(await s.rpc(getRunning))).toContain(name);
+      // netconfd rolls back after the timeout (seconds in the standard op): poll with a deadline,
+      // once a second: polled back to back (every 250 ms) its confirm timer was seen never to fire.
+      const deadline = Date.now() + 30_000;
+      while (interfaceNames(await s.rpc(getRunning)).includes(name)) {
+        if (Date.now() > deadline) throw new Error('no rollback within 30 s');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      await s.rpc('<unlock><target><candidate/></target></unlock>');
+    });
+
+    it('commit confirmed - confirmed in time, the change stays', async () => {
+      const name = `keep-${framing}-${Date.now() % 100000}`;
+      await s.rpc('<lock><target><candidate/></target></lock>');
+      await s.rpc(editInterface(name));
+      await s.rpc('<commit><confirmed/><confirm-timeout>2</confirm-timeout></commit>');
+      await s.rpc('<commit/>');
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(interfaceNames(await s.rpc(getRunning))).toContain(name);
+      await s.rpc('<unlock><target><candidate/></target></unlock>');
+    });
+  });
+});
