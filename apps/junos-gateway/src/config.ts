@@ -1,7 +1,35 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { databaseUrl, envBoolean, secretFromEnvOrFile } from '@maintwatch/observability';
 import { serviceEnv } from '@maintwatch/runtime';
 
-/** The junos-gateway's environment (devices, webhook secrets and FTP arrive with its issue). */
-export const junosConfig = serviceEnv(3004);
+/** The junos-gateway's environment. */
+export const junosConfig = serviceEnv(3004).extend({
+  /** PostgreSQL: the gateway's schema `gateway` (device events), and the API tokens of the REST routes. */
+  DATABASE_URL: databaseUrl,
+  /** Verify the PostgreSQL server certificate against this CA (with sslmode=require in the URL). */
+  DATABASE_CA_FILE: z.string().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(8),
+  /**
+   * Webhook HMAC secrets, comma- or newline-separated (several at once while rotating), or a
+   * file of them in JUNOS_WEBHOOK_SECRETS_FILE. Unset: POST /webhook/junos is not served.
+   */
+  JUNOS_WEBHOOK_SECRETS: secretFromEnvOrFile('JUNOS_WEBHOOK_SECRETS')
+    .transform((v) => v.split(/[,\n]/).map((s) => s.trim()).filter((s) => s !== ''))
+    .refine((list) => list.length > 0, 'lists no secret')
+    .optional(),
+  /** |gateway clock - Junos-Timestamp| accepted, seconds (devices need NTP). */
+  JUNOS_WEBHOOK_WINDOW_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  /** Also accept the seed agent's body-only signature (no Junos-Timestamp): for a migration only. */
+  JUNOS_WEBHOOK_ACCEPT_LEGACY: envBoolean.default(false),
+  /** Largest webhook body accepted, bytes. */
+  JUNOS_WEBHOOK_MAX_BYTES: z.coerce.number().int().min(256).max(4 * 1024 * 1024).default(64 * 1024),
+  /** Webhooks per second per source address (token bucket), and the burst. */
+  JUNOS_WEBHOOK_RATE_PER_SECOND: z.coerce.number().positive().max(100_000).default(50),
+  JUNOS_WEBHOOK_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(200),
+  /** Event id -> priority rules (YAML/JSON); reloaded on SIGHUP and when the file changes. */
+  JUNOS_PRIORITIES_FILE: z.string().optional(),
+  /** How often the device-event relay looks for unpublished events (its own inserts wake it at once). */
+  JUNOS_OUTBOX_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(1000),
+});
 /** The junos-gateway's validated config. */
 export type JunosConfig = z.output<typeof junosConfig>;

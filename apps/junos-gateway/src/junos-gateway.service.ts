@@ -1,12 +1,20 @@
+import { Logger } from '@nestjs/common';
 import { CONSUMERS, SUBJECTS } from '@maintwatch/contracts';
+import { Store } from '@maintwatch/persistence';
 import type { ServiceDefinition } from '@maintwatch/runtime';
 import { AppModule } from './app.module';
 import { junosConfig } from './config';
+import { registerWebhookRoute } from './webhooks/webhook.route';
 
-/** The junos-gateway as a service: device action requests. */
+/** The junos-gateway as a service: device action requests, signed device webhooks, device events out. */
 export const junosGatewayService: ServiceDefinition<typeof junosConfig> = {
   name: 'junos-gateway',
   config: junosConfig,
-  module: () => AppModule,
+  module: (config) => AppModule.forRoot(config),
   consumers: () => [{ stream: 'DEVICE', durable: CONSUMERS.junosActions, filterSubject: SUBJECTS.deviceActionAll, concurrency: 2 }],
+  checks: (moduleRef) => ({ postgres: () => moduleRef.get(Store, { strict: false }).ping() }),
+  configure: (app, config) => {
+    if (config.JUNOS_WEBHOOK_SECRETS) registerWebhookRoute(app);
+    else new Logger('Webhook').warn('JUNOS_WEBHOOK_SECRETS is not set: POST /webhook/junos is not served');
+  },
 };

@@ -3,6 +3,7 @@ import { routingOf, type NotifierConfig } from './config';
 import { DeliveryService, ROUTING } from './delivery/delivery.service';
 import { DeliveryStore } from './delivery/delivery.store';
 import { NotifierMetrics } from './delivery/notifier.metrics';
+import { DeviceEventConsumer } from './events/device-event.consumer';
 import { LifecycleConsumer } from './events/lifecycle.consumer';
 
 /** The notifier service: events in, routed, delivered to Slack, Teams, webhooks or the console. */
@@ -12,7 +13,7 @@ export class AppModule {
   static forRoot(config: NotifierConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [LifecycleConsumer],
+      controllers: [LifecycleConsumer, DeviceEventConsumer],
       providers: [{ provide: ROUTING, useValue: routingOf(config) }, DeliveryStore, NotifierMetrics, DeliveryService],
     };
   }

@@ -5,6 +5,8 @@ import { notifierConfig } from './config';
 
 /** Durable consumer of unparsed notices (the "unparsed" routing event), beside CONSUMERS.notifierEvents. */
 export const UNPARSED_CONSUMER = 'notifier-unparsed';
+/** Durable consumer of the junos-gateway's device events (the "device-event" routing event). */
+export const DEVICE_EVENTS_CONSUMER = 'notifier-device-events';
 
 /**
  * The notifier as a service: every lifecycle event and every unparsed notice, each on its own
@@ -20,5 +22,6 @@ export const notifierService: ServiceDefinition<typeof notifierConfig> = {
   consumers: (config) => [
     { stream: 'MAINTENANCE', durable: CONSUMERS.notifierEvents, filterSubject: SUBJECTS.maintenanceEventAll, concurrency: config.NOTIFIER_CONCURRENCY, ackWaitMs: 10_000 },
     { stream: 'NOTICES', durable: UNPARSED_CONSUMER, filterSubject: SUBJECTS.noticeUnparsed, concurrency: config.NOTIFIER_CONCURRENCY, ackWaitMs: 10_000 },
+    { stream: 'DEVICE', durable: DEVICE_EVENTS_CONSUMER, filterSubject: SUBJECTS.deviceEventAll, concurrency: config.NOTIFIER_CONCURRENCY, ackWaitMs: 10_000 },
   ],
 };

@@ -89,7 +89,7 @@ const cases: [string, z.ZodType, unknown, (v: Record<string, unknown>) => unknow
   [
     'DeviceEvent',
     DeviceEvent,
-    { eventId: 'ev-1', device: 'edge1.fra', kind: 'bgp-state', severity: 'warning', occurredAt: 1_799_000_000, message: 'peer down', attributes: { peer: '192.0.2.1' } },
+    { eventId: 'ev-1', device: 'edge1.fra', kind: 'bgp-state', severity: 'warning', junosEvent: 'RPD_BGP_NEIGHBOR_STATE_CHANGED', priority: 2, occurredAt: 1_799_000_000, receivedAt: 1_799_000_001, message: 'peer down', attributes: { peer: '192.0.2.1' } },
     (v) => ({ ...v, kind: 'weather' }),
     'kind',
   ],

@@ -9,8 +9,15 @@ export const DeviceEvent = z.strictObject({
   device: z.string().min(1),
   kind: z.enum(DEVICE_EVENT_KINDS),
   severity: z.enum(['info', 'warning', 'critical']),
+  /** The Junos event id as the device named it (SNMP_TRAP_LINK_DOWN, RPD_BGP_NEIGHBOR_STATE_CHANGED). */
+  junosEvent: z.string().min(1),
+  /** 1 = chat with detail, 2 = chat summary, 3 = stored only (priority 4 events are dropped, never published). */
+  priority: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   occurredAt: epochSeconds,
+  /** When the gateway accepted the webhook. */
+  receivedAt: epochSeconds,
   message: z.string(),
+  /** The reporting daemon (`process`) and the agent's `detail` (top CPU processes for RTPERF_CPU*), when given. */
   attributes: z.record(z.string(), z.string()),
 });
 /** A device event. */

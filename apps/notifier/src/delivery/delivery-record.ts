@@ -48,13 +48,13 @@ export type DeliveryRecord = z.infer<typeof DeliveryRecord>;
 /** The event a delivery is about, stored once under `e.<eventId>`. */
 export const EventEntry = z.object({
   eventId: z.string(),
-  kind: z.enum(['lifecycle', 'unparsed']),
+  kind: z.enum(['lifecycle', 'unparsed', 'device']),
   subject: z.string(),
   stream: z.string(),
   streamSeq: z.number().int().nonnegative(),
   correlationId: z.string().optional(),
   receivedAt: z.number(),
-  /** The LifecycleEvent or NoticeUnparsed, as received. */
+  /** The LifecycleEvent, NoticeUnparsed or DeviceEvent, as received. */
   payload: z.unknown(),
 });
 /** A stored event. */

@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
 import { DateTime, Duration } from 'luxon';
 import Mustache from 'mustache';
-import { LIFECYCLE_TYPES, type Impact, type LifecycleEvent, type LifecycleType, type NoticeUnparsed } from '@maintwatch/contracts';
+import { LIFECYCLE_TYPES, type DeviceEvent, type Impact, type LifecycleEvent, type LifecycleType, type NoticeUnparsed } from '@maintwatch/contracts';
 
-/** The event types a route can name: the lifecycle types and `unparsed`. */
-export const NOTIFY_TYPES = [...LIFECYCLE_TYPES, 'unparsed'] as const;
+/** The event types a route can name: the lifecycle types, `unparsed` and `device-event` (junos-gateway, priority 1 and 2). */
+export const NOTIFY_TYPES = [...LIFECYCLE_TYPES, 'unparsed', 'device-event'] as const;
 /** One routable event type. */
 export type NotifyType = (typeof NOTIFY_TYPES)[number];
 
 /** What the notifier tells people about: a lifecycle event, or a notice that could not be parsed. */
 export type NotificationEvent =
   | { kind: 'lifecycle'; eventId: string; type: LifecycleType; event: LifecycleEvent }
-  | { kind: 'unparsed'; eventId: string; type: 'unparsed'; notice: NoticeUnparsed };
+  | { kind: 'unparsed'; eventId: string; type: 'unparsed'; notice: NoticeUnparsed }
+  | { kind: 'device'; eventId: string; type: 'device-event'; device: DeviceEvent };
 
 /** Event id of an unparsed notice: deterministic per (notice, attempt), like lifecycle event ids. */
 export function unparsedEventId(notice: Pick<NoticeUnparsed, 'noticeId' | 'attempt'>): string {
@@ -27,6 +28,14 @@ export function lifecycleNotification(event: LifecycleEvent): NotificationEvent 
 /** An unparsed notice as a notification. */
 export function unparsedNotification(notice: NoticeUnparsed): NotificationEvent {
   return { kind: 'unparsed', eventId: unparsedEventId(notice), type: 'unparsed', notice };
+}
+
+/**
+ * A device event as a notification; undefined for priority 3 (stored only: the gateway publishes
+ * it for subscribers, but nobody is told in chat).
+ */
+export function deviceNotification(event: DeviceEvent): NotificationEvent | undefined {
+  return event.priority <= 2 ? { kind: 'device', eventId: event.eventId, type: 'device-event', device: event } : undefined;
 }
 
 /** Worst first. */
@@ -50,6 +59,7 @@ const LABELS: Record<NotifyType, { label: string; emoji: string }> = {
   ended: { label: 'Maintenance ended', emoji: '✅' },
   overlap: { label: 'Overlapping maintenances', emoji: '⚠️' },
   unparsed: { label: 'Notice could not be parsed', emoji: '❓' },
+  'device-event': { label: 'Device event', emoji: '🚨' },
 };
 
 /** Placeholders a destination's title / intro template may use (`{{providerName}}`). */
@@ -74,6 +84,9 @@ export const TEMPLATE_FIELDS = [
   'subject',
   'reasons',
   'correlationId',
+  'device',
+  'junosEvent',
+  'priority',
 ] as const;
 /** Placeholders a link template may use; values are URL-encoded. */
 export const LINK_FIELDS = ['providerType', 'maintenanceId', 'eventId', 'noticeId'] as const;
@@ -81,6 +94,9 @@ export const LINK_FIELDS = ['providerType', 'maintenanceId', 'eventId', 'noticeI
 /** Default title of every destination. */
 export const DEFAULT_TITLE = '{{typeLabel}}: {{providerName}} {{maintenanceId}}';
 const DEFAULT_UNPARSED_TITLE = '{{typeLabel}}: {{subject}}';
+const DEFAULT_DEVICE_TITLE = '{{typeLabel}}: {{junosEvent}} on {{device}}';
+/** Priority 2 messages show this much of the event's message (priority 1: all of it, and the detail). */
+const DEVICE_SUMMARY_CHARS = 300;
 
 /** A circuit line of a message. */
 export interface CircuitLine {
@@ -127,7 +143,8 @@ export function describe(n: NotificationEvent, o: ContentOptions): MessageConten
   const view = templateView(n, o);
   // Templates are plain text: no HTML escaping (each destination escapes for its own format).
   const plain = (tpl: string) => Mustache.render(tpl, view, {}, { escape: (s: string) => s });
-  const title = plain(o.template?.title ?? (n.kind === 'unparsed' ? DEFAULT_UNPARSED_TITLE : DEFAULT_TITLE)).replace(/\s+/g, ' ').trim();
+  const defaultTitle = n.kind === 'unparsed' ? DEFAULT_UNPARSED_TITLE : n.kind === 'device' ? DEFAULT_DEVICE_TITLE : DEFAULT_TITLE;
+  const title = plain(o.template?.title ?? defaultTitle).replace(/\s+/g, ' ').trim();
   const intro = o.template?.intro ? plain(o.template.intro).trim() : undefined;
   const link = (tpl: string | undefined) => (tpl ? Mustache.render(tpl, linkView(n), {}, { escape: encodeURIComponent }) : undefined);
   const footer = [`event ${n.eventId}`, o.correlationId ? `ref ${o.correlationId}` : undefined].filter(Boolean).join(' · ');
@@ -157,6 +174,20 @@ export function describe(n: NotificationEvent, o: ContentOptions): MessageConten
       reasons: u.reasons,
       links: { notice: link(o.links.notice), calendar: undefined, maintenance: undefined },
     };
+  }
+  if (n.kind === 'device') {
+    const d = n.device;
+    const detailed = d.priority === 1;
+    const facts = [
+      { label: 'Device', value: d.device },
+      { label: 'Event', value: d.junosEvent },
+      { label: 'Priority', value: `${d.priority} (${d.severity})` },
+      { label: 'Time (UTC)', value: DateTime.fromSeconds(d.occurredAt, { zone: 'UTC' }).toFormat("yyyy-MM-dd HH:mm:ss 'UTC'") },
+    ];
+    if (o.timezone !== 'UTC') facts.push({ label: `Time (${o.timezone})`, value: DateTime.fromSeconds(d.occurredAt, { zone: o.timezone }).toFormat('yyyy-MM-dd HH:mm:ss ZZZZ') });
+    if (detailed && d.attributes.process) facts.push({ label: 'Process', value: d.attributes.process });
+    const text = detailed ? [d.message, d.attributes.detail].filter((x) => x && x.trim()).join('\n\n') : clip(d.message, DEVICE_SUMMARY_CHARS);
+    return { ...base, facts, summary: text.trim() || undefined, changes: [], overlaps: [], circuits: [], reasons: [], links: {} };
   }
   const e = n.event;
   const m = e.maintenance;
@@ -211,7 +242,7 @@ export function describe(n: NotificationEvent, o: ContentOptions): MessageConten
 
 /** The values of the template placeholders for one notification. */
 export function templateView(n: NotificationEvent, o: Pick<ContentOptions, 'timezone' | 'correlationId'>): Record<(typeof TEMPLATE_FIELDS)[number], string> {
-  const common = { type: n.type, typeLabel: LABELS[n.type].label, eventId: n.eventId, timezone: o.timezone, correlationId: o.correlationId ?? '' };
+  const common = { type: n.type, typeLabel: LABELS[n.type].label, eventId: n.eventId, timezone: o.timezone, correlationId: o.correlationId ?? '', device: '', junosEvent: '', priority: '' };
   if (n.kind === 'unparsed') {
     const u = n.notice;
     return {
@@ -231,6 +262,30 @@ export function templateView(n: NotificationEvent, o: Pick<ContentOptions, 'time
       sender: u.sender ?? '',
       subject: u.subject ?? '(no subject)',
       reasons: u.reasons.join('; '),
+    };
+  }
+  if (n.kind === 'device') {
+    const d = n.device;
+    return {
+      ...common,
+      device: d.device,
+      junosEvent: d.junosEvent,
+      priority: String(d.priority),
+      providerType: '',
+      providerName: '',
+      maintenanceId: '',
+      account: '',
+      status: '',
+      impact: '',
+      summary: d.message,
+      window: '',
+      windowLocal: '',
+      duration: '',
+      circuitCount: '0',
+      noticeId: '',
+      sender: '',
+      subject: '',
+      reasons: '',
     };
   }
   const m = n.event.maintenance;
@@ -256,6 +311,7 @@ export function templateView(n: NotificationEvent, o: Pick<ContentOptions, 'time
 
 function linkView(n: NotificationEvent): Record<(typeof LINK_FIELDS)[number], string> {
   if (n.kind === 'unparsed') return { providerType: n.notice.providerType ?? '', maintenanceId: '', eventId: n.eventId, noticeId: n.notice.noticeId };
+  if (n.kind === 'device') return { providerType: '', maintenanceId: '', eventId: n.eventId, noticeId: '' };
   const m = n.event.maintenance;
   return { providerType: m.providerType, maintenanceId: m.maintenanceId, eventId: n.eventId, noticeId: n.event.noticeId ?? '' };
 }

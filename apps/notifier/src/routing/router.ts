@@ -19,6 +19,10 @@ export function destinationsFor(routing: Routing, n: NotificationEvent): string[
 
 function matches(route: Route, n: NotificationEvent, notifyNoImpact: boolean): boolean {
   if (!route.events.has(n.type)) return false;
+  if (n.kind === 'device') {
+    // Device events carry no provider nor circuits: only routes without those filters take them.
+    return !route.providers && !route.circuits && !route.impacts && !route.redundancyGroups;
+  }
   if (n.kind === 'unparsed') {
     if (route.circuits || route.impacts || route.redundancyGroups) return false;
     return !route.providers || (n.notice.providerType !== undefined && route.providers.has(n.notice.providerType.toLowerCase()));

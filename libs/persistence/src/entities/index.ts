@@ -9,6 +9,7 @@ import { IgnoredRecordEntity, ParsedRecordEntity, RawNoticeEntity, UnparsedRecor
 import { ProviderEntity } from './provider.entity';
 import { ApiTokenEntity } from '../api/api-token.entity';
 import { MaintenanceOverlapEntity } from '../api/maintenance-overlap.entity';
+import { DeviceEventEntity } from '../gateway/device-event.entity';
 
 export * from './circuit-impact.entity';
 export * from './circuit-name.entity';
@@ -37,4 +38,5 @@ export const ENTITIES = [
   ClockStateEntity,
   ApiTokenEntity,
   MaintenanceOverlapEntity,
+  DeviceEventEntity,
 ];

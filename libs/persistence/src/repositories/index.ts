@@ -7,6 +7,7 @@ import { OutboxRepository } from './outbox.repository';
 import { ProviderRepository } from './provider.repository';
 import { ApiRepositories } from '../api';
 import { DrainJobRepository } from '../gateway/drain-job.repository';
+import { DeviceEventRepository } from '../gateway/device-event.repository';
 
 /** Every repository, bound to one EntityManager (the pool, or one transaction). */
 export class Repositories {
@@ -20,6 +21,8 @@ export class Repositories {
   readonly api: ApiRepositories;
   /** junos-gateway: drain jobs and their audit. */
   readonly drains: DrainJobRepository;
+  /** junos-gateway: device events (schema gateway), also its outbox. */
+  readonly deviceEvents: DeviceEventRepository;
 
   constructor(manager: EntityManager) {
     this.providers = new ProviderRepository(manager);
@@ -30,5 +33,6 @@ export class Repositories {
     this.clock = new ClockRepository(manager);
     this.api = new ApiRepositories(manager);
     this.drains = new DrainJobRepository(manager);
+    this.deviceEvents = new DeviceEventRepository(manager);
   }
 }

@@ -26,6 +26,8 @@ export interface WebhookBody {
   /** The LifecycleEvent as published on maintenance.event.v1.<type>, or the unparsed notice. */
   event?: unknown;
   notice?: unknown;
+  /** The DeviceEvent as published on device.event.v1.<kind>. */
+  device?: unknown;
 }
 
 /**
@@ -52,7 +54,7 @@ export class WebhookChannel implements Channel {
       text: plainText(content),
       facts: content.facts,
       links: content.links,
-      ...(ctx.event.kind === 'lifecycle' ? { event: ctx.event.event } : { notice: ctx.event.notice }),
+      ...(ctx.event.kind === 'lifecycle' ? { event: ctx.event.event } : ctx.event.kind === 'device' ? { device: ctx.event.device } : { notice: ctx.event.notice }),
     };
     const body = JSON.stringify(payload);
     const headers: Record<string, string> = {
