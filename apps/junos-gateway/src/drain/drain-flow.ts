@@ -1,24 +1,10 @@
+import type { DrainStepType } from '@maintwatch/contracts';
 import type { DrainJob, DrainJobRepository } from '@maintwatch/persistence';
 import { DrainPlanError, drainPlan, type DrainPlan } from './drain-plan';
 import type { JunosConfig, JunosConfigFactory } from './junos-config';
 
-/** Steps audited and announced (device.drain.v1.<step>). */
-export const DRAIN_STEPS = [
-  'planned',
-  'not-acted-on',
-  'pre-check-failed',
-  'dry-run',
-  'committed-confirmed',
-  'drained',
-  'restore-held',
-  'restore-committed-confirmed',
-  'restored',
-  'rolled-back',
-  'cancelled',
-  'failed',
-] as const;
-/** One drain step. */
-export type DrainStep = (typeof DRAIN_STEPS)[number];
+/** A step audited and announced (device.drain.v1.<step>). */
+type DrainStep = DrainStepType;
 
 /** Tunables of the flow. */
 export interface DrainFlowOptions {
