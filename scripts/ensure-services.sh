@@ -12,6 +12,11 @@ missing=()
 { command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ]; } || missing+=(nats-server)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 { command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ]; } || missing+=(dovecot-imapd)
+# NETCONF peers (junos-netconf.md §3): yuma123's netconfd behind a private sshd, and ncclient
+# (Debian's /usr/bin/python3) as an independent client of the Junos simulator.
+[ -x /usr/sbin/netconfd ] || missing+=(netconfd)
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+/usr/bin/python3 -c 'import ncclient' >/dev/null 2>&1 || missing+=(python3-ncclient)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
