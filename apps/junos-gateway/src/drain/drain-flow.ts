@@ -136,7 +136,9 @@ export class DrainFlow {
         await this.record(job, 'restored', 'the drain was no longer on the device (removed by hand?): nothing to restore');
         return;
       }
-      if (job.binding.interface) {
+      // The circuit must be healthy before its traffic comes back (an interface the drain itself
+      // disabled is down by design and cannot tell).
+      if (job.binding.interface && job.binding.drain.method !== 'disable-interface') {
         const status = await device.interfaceStatus(job.binding.interface);
         if (status !== 'up') {
           // Never auto-restore an unhealthy circuit (spec §5.3): hold, then escalate.

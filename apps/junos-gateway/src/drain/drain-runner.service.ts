@@ -22,6 +22,8 @@ export interface DrainOptions {
   establishSeconds: number;
   restoreRetrySeconds: number;
   maxAttempts: number;
+  /** Seconds a claimed job stays with its replica without a heartbeat (renewed while it runs). */
+  leaseSeconds: number;
 }
 
 /**
@@ -68,9 +70,6 @@ export class DrainRunner implements OnApplicationBootstrap, OnModuleDestroy {
     await this.loop;
   }
 
-  private leaseSeconds(): number {
-    return this.options.settleSeconds + this.options.establishSeconds + 120;
-  }
 
   private async run(): Promise<void> {
     await this.store.whenStarted();
@@ -88,9 +87,19 @@ export class DrainRunner implements OnApplicationBootstrap, OnModuleDestroy {
       try {
         for (;;) {
           if (this.stopped) break;
-          const job = await this.store.repos.drains.claimDue(this.owner, this.now(), this.leaseSeconds());
+          const lease = this.options.leaseSeconds;
+          const job = await this.store.repos.drains.claimDue(this.owner, this.now(), lease);
           if (!job) break;
-          await flow.run(job, this.owner);
+          // The heartbeat keeps the job while this replica works on it; a replica that dies
+          // stops renewing, and another takes the job over one lease later.
+          const heartbeat = setInterval(() => {
+            void this.store.repos.drains.renew(job.id, this.owner, this.now() + lease).catch(() => undefined);
+          }, (lease * 1000) / 3);
+          try {
+            await flow.run(job, this.owner);
+          } finally {
+            clearInterval(heartbeat);
+          }
         }
         lastError = '';
       } catch (err) {
