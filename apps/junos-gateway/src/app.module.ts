@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PersistenceModule } from '@maintwatch/persistence';
 import { DeviceActionConsumer } from './actions/device-action.consumer';
 import type { JunosConfig } from './config';
+import { DrainModule } from './drain/drain.module';
+import { drainDevices } from './drain/drain-devices';
 import { EventsModule } from './events/events.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -16,6 +18,17 @@ export class AppModule {
       imports: [
         PersistenceModule.forRoot({ url: config.DATABASE_URL, caFile: config.DATABASE_CA_FILE, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'junos-gateway' }),
         events,
+        DrainModule.forRoot(
+          {
+            tickMs: config.DRAIN_TICK_MS,
+            settleSeconds: config.DRAIN_SETTLE_SECONDS,
+            establishSeconds: config.DRAIN_ESTABLISH_SECONDS,
+            restoreRetrySeconds: config.DRAIN_RESTORE_RETRY_SECONDS,
+            maxAttempts: config.DRAIN_MAX_ATTEMPTS,
+            leaseSeconds: config.DRAIN_LEASE_SECONDS,
+          },
+          drainDevices(config),
+        ),
         ...(config.JUNOS_WEBHOOK_SECRETS
           ? [
               WebhooksModule.forRoot(

@@ -30,6 +30,29 @@ export const junosConfig = serviceEnv(3004).extend({
   JUNOS_PRIORITIES_FILE: z.string().optional(),
   /** How often the device-event relay looks for unpublished events (its own inserts wake it at once). */
   JUNOS_OUTBOX_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(1000),
+  /** Device inventory (YAML/JSON: name, host, port, username, passwordEnv/privateKeyEnv, hostKeys, tofu). Unset: no drains. */
+  JUNOS_DEVICES_FILE: z.string().optional(),
+  /** Where trust-on-first-use host keys are recorded (devices with `tofu: true`). */
+  JUNOS_HOST_KEYS_FILE: z.string().default('.data/junos-host-keys.json'),
+  /** How often due drains and restores are looked for (lifecycle events wake the runner at once). */
+  DRAIN_TICK_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  /** Seconds between commit confirmed and the post-checks, for traffic to move off the circuit. */
+  DRAIN_SETTLE_SECONDS: z.coerce.number().int().min(0).max(1800).default(30),
+  /** Seconds a restored BGP session gets to come back Established before the restore is left unconfirmed. */
+  DRAIN_ESTABLISH_SECONDS: z.coerce.number().int().min(0).max(1800).default(120),
+  /** Seconds before an unhealthy circuit's held restore is checked again. */
+  DRAIN_RESTORE_RETRY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Restore checks before a job fails and a human is asked to act. */
+  DRAIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(6),
+  /** Seconds a replica holds a drain job without renewing (it renews every third of it while working). */
+  DRAIN_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(60),
 });
 /** The junos-gateway's validated config. */
 export type JunosConfig = z.output<typeof junosConfig>;
+
+/**
+ * The environment the device inventory's secrets are read from (`passwordEnv: EDGE1_PASSWORD`
+ * names a variable, or EDGE1_PASSWORD_FILE a secret file): names the inventory chooses, so they
+ * cannot be listed in the schema above.
+ */
+export const deviceSecretEnv = (): Readonly<Record<string, string | undefined>> => process.env;

@@ -11,7 +11,11 @@ export const junosGatewayService: ServiceDefinition<typeof junosConfig> = {
   name: 'junos-gateway',
   config: junosConfig,
   module: (config) => AppModule.forRoot(config),
-  consumers: () => [{ stream: 'DEVICE', durable: CONSUMERS.junosActions, filterSubject: SUBJECTS.deviceActionAll, concurrency: 2 }],
+  consumers: () => [
+    { stream: 'DEVICE', durable: CONSUMERS.junosActions, filterSubject: SUBJECTS.deviceActionAll, concurrency: 2 },
+    // Lifecycle events schedule drains; handling one only writes the job table, so it is quick.
+    { stream: 'MAINTENANCE', durable: CONSUMERS.junosDrain, filterSubject: SUBJECTS.maintenanceEventAll, concurrency: 1, ackWaitMs: 30_000 },
+  ],
   checks: (moduleRef) => ({ postgres: () => moduleRef.get(Store, { strict: false }).ping() }),
   configure: (app, config) => {
     if (config.JUNOS_WEBHOOK_SECRETS) registerWebhookRoute(app);

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import { DeadLetter } from './deadletter';
-import { DeviceAction, DeviceActionResult, DeviceEvent } from './device';
+import { DeviceAction, DeviceActionResult, DeviceEvent, DrainStepEvent } from './device';
 import { LifecycleEvent } from './lifecycle';
-import { DEVICE_ACTIONS, DEVICE_EVENT_KINDS, LIFECYCLE_TYPES, STREAMS, SUBJECTS, type StreamKey } from './names';
-import type { DeviceActionType, DeviceEventKind, LifecycleType } from './names';
+import { DEVICE_ACTIONS, DEVICE_EVENT_KINDS, DRAIN_STEPS, LIFECYCLE_TYPES, STREAMS, SUBJECTS, type StreamKey } from './names';
+import type { DeviceActionType, DeviceEventKind, DrainStepType, LifecycleType } from './names';
 import { MaintenanceParsed, NoticeIgnored, NoticeUnparsed } from './notices';
 
 /**
@@ -18,6 +18,8 @@ export type JsonSubjects = {
 } & { [K in LifecycleType as `maintenance.event.v1.${K}`]: LifecycleEvent } & {
   [K in DeviceEventKind as `device.event.v1.${K}`]: DeviceEvent;
 } & { [K in DeviceActionType as `device.action.v1.${K}`]: DeviceAction } & {
+  [K in DrainStepType as `device.drain.v1.${K}`]: DrainStepEvent;
+} & {
   [K in `deadletter.v1.${string}`]: DeadLetter;
 };
 /** A subject that carries JSON. */
@@ -111,6 +113,15 @@ export const CONTRACTS: readonly ContractEntry[] = [
     consumers: 'notifier, users\' own subscribers',
     payload: 'DeviceActionResult',
     schema: DeviceActionResult,
+  },
+  {
+    subject: 'device.drain.v1.<step>',
+    subjects: DRAIN_STEPS.map((s) => SUBJECTS.drainStep(s)),
+    stream: 'DEVICE',
+    producer: 'junos-gateway (drain/restore around maintenances)',
+    consumers: 'notifier, users\' own subscribers',
+    payload: `DrainStepEvent; <step> = ${DRAIN_STEPS.join(' | ')}`,
+    schema: DrainStepEvent,
   },
   {
     subject: 'deadletter.v1.<service>',

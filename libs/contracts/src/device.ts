@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DEVICE_ACTIONS, DEVICE_EVENT_KINDS } from './names';
+import { DEVICE_ACTIONS, DEVICE_EVENT_KINDS, DRAIN_STEPS } from './names';
+import { DRAIN_METHODS } from './lifecycle';
 
 const epochSeconds = z.number().int().nonnegative();
 
@@ -60,3 +61,25 @@ export const DeviceActionResult = z.strictObject({
 });
 /** A device action result. */
 export type DeviceActionResult = z.infer<typeof DeviceActionResult>;
+
+/** device.drain.v1.<step>: one step of a circuit's drain or restore, with the diff when there is one. */
+export const DrainStepEvent = z.strictObject({
+  /** Deterministic per audited step (Nats-Msg-Id). */
+  stepId: z.string().min(1),
+  step: z.enum(DRAIN_STEPS),
+  at: epochSeconds,
+  providerType: z.string().min(1),
+  maintenanceId: z.string().min(1),
+  circuitId: z.string().min(1),
+  device: z.string().min(1),
+  method: z.enum(DRAIN_METHODS),
+  dryRun: z.boolean(),
+  /** The job's state after the step. */
+  state: z.string().min(1),
+  detail: z.string(),
+  /** `show | compare` of the change, when the step changed (or would change) the configuration. */
+  diff: z.string().optional(),
+  window: z.strictObject({ start: epochSeconds, end: epochSeconds }),
+});
+/** A drain step event. */
+export type DrainStepEvent = z.infer<typeof DrainStepEvent>;

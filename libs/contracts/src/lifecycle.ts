@@ -5,12 +5,33 @@ import { LIFECYCLE_TYPES } from './names';
 
 const epochSeconds = z.number().int().nonnegative();
 
-/** Where the junos-gateway acts for a circuit: device, interface, BGP group and neighbor. */
+/** How the junos-gateway drains a circuit before its maintenance (least to most disruptive). */
+export const DRAIN_METHODS = ['graceful-shutdown', 'deactivate-neighbor', 'disable-interface'] as const;
+
+/**
+ * The drain policy of a circuit's binding. Dry-run (commit check only, nothing committed) is
+ * the default: an operator turns it off per circuit once the announced diffs look right.
+ */
+export const DrainPolicy = z.strictObject({
+  method: z.enum(DRAIN_METHODS),
+  /** Minutes before the window's start at which the drain runs. */
+  leadMinutes: z.number().int().min(0).max(1440).default(15),
+  /** Minutes after the window's end before the restore runs. */
+  graceMinutes: z.number().int().min(0).max(1440).default(10),
+  /** commit confirmed timeout: the device rolls back by itself unless the gateway confirms in time. */
+  confirmMinutes: z.number().int().min(1).max(60).default(5),
+  dryRun: z.boolean().default(true),
+});
+/** A drain policy. */
+export type DrainPolicy = z.output<typeof DrainPolicy>;
+
+/** Where the junos-gateway acts for a circuit: device, interface, BGP group and neighbor, drain policy. */
 export const DeviceBinding = z.strictObject({
   device: z.string().min(1),
   interface: z.string().min(1).optional(),
   bgpGroup: z.string().min(1).optional(),
   bgpNeighbor: z.string().min(1).optional(),
+  drain: DrainPolicy.optional(),
 });
 /** A circuit's device binding. */
 export type DeviceBinding = z.infer<typeof DeviceBinding>;
@@ -55,6 +76,12 @@ export const MaintenanceSnapshot = z.strictObject({
   replaces: z.string().optional(),
   replacedBy: z.string().optional(),
   acknowledged: z.strictObject({ by: z.string(), at: epochSeconds }).optional(),
+  /**
+   * Whether the maintenance's notices are authenticated for the provider's domain (DKIM or a
+   * trusted Authentication-Results), and so whether devices may be acted on for it. Absent:
+   * not known to be authenticated, so not actionable.
+   */
+  authentication: z.strictObject({ authenticated: z.boolean(), actionable: z.boolean(), reason: z.string() }).optional(),
 });
 /** A maintenance snapshot. */
 export type MaintenanceSnapshot = z.infer<typeof MaintenanceSnapshot>;

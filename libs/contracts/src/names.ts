@@ -38,6 +38,24 @@ export const DEVICE_ACTIONS = ['drain', 'restore', 'reboot', 'restart-daemon', '
 /** One device action. */
 export type DeviceActionType = (typeof DEVICE_ACTIONS)[number];
 
+/** Steps of a drain job that the junos-gateway announces (and audits). */
+export const DRAIN_STEPS = [
+  'planned',
+  'not-acted-on',
+  'pre-check-failed',
+  'dry-run',
+  'committed-confirmed',
+  'drained',
+  'restore-held',
+  'restore-committed-confirmed',
+  'restored',
+  'rolled-back',
+  'cancelled',
+  'failed',
+] as const;
+/** One drain step. */
+export type DrainStepType = (typeof DRAIN_STEPS)[number];
+
 /** Every subject, versioned. Parameterised subjects are built by the functions. */
 export const SUBJECTS = {
   noticeReceived: 'notice.received.v1',
@@ -55,6 +73,9 @@ export const SUBJECTS = {
   deviceActionAll: 'device.action.v1.>',
   /** device.action-result.v1: the outcome of a device action */
   deviceActionResult: 'device.action-result.v1',
+  /** device.drain.v1.<step>: a step of a circuit's drain or restore around its maintenance */
+  drainStep: (step: DrainStepType) => `device.drain.v1.${step}` as const,
+  drainStepAll: 'device.drain.v1.>',
   /** deadletter.v1.<service>: messages a consumer gave up on */
   deadLetter: (service: string) => `deadletter.v1.${service}` as const,
   deadLetterAll: 'deadletter.v1.>',
@@ -104,4 +125,6 @@ export const CONSUMERS = {
   notifierEvents: 'notifier',
   junosEvents: 'junos-gateway-events',
   junosActions: 'junos-gateway-actions',
+  /** junos-gateway: lifecycle events that schedule drains and restores. */
+  junosDrain: 'junos-gateway-drain',
 } as const;

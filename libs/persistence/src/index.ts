@@ -48,5 +48,6 @@ export {
 export { MIGRATIONS, API_TOKEN_CHANNEL } from './migrations';
 // The HTTP API's repositories (tokens, list queries, overlaps) and their records.
 export * from './api';
+export { DrainJobRepository, type DrainJob, type DrainJobInput, type DrainState, type DrainStepRecord } from './gateway/drain-job.repository';
 // junos-gateway's device events (schema gateway).
 export * from './gateway';

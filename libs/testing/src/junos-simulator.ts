@@ -289,6 +289,26 @@ export async function startJunosSimulator(options: JunosSimulatorOptions = {}): 
       .join('\n')}\n</bgp-information>`;
   }
 
+  /** The running configuration with `apply-groups` expanded (what the box acts on). */
+  function effective(): string[] {
+    const applied = state.running.map((l) => /^set apply-groups (\S+)$/.exec(l)?.[1]).filter((g): g is string => g !== undefined);
+    const out = state.running.filter((l) => !l.startsWith('set groups '));
+    for (const g of applied) for (const l of state.running) if (l.startsWith(`set groups ${g} `)) out.push(`set ${l.slice(`set groups ${g} `.length)}`);
+    return out;
+  }
+
+  function interfaceInformation(name: string | undefined): string {
+    const config = effective();
+    const names = [...new Set(config.map((l) => /^set interfaces (\S+)/.exec(l)?.[1]).filter((n): n is string => n !== undefined && n !== 'disable'))].filter((n) => !name || n === name);
+    if (name && names.length === 0) throw new SimRpcError('operation-failed', `\ndevice ${name} not found\n`, 'application');
+    return `<interface-information xmlns="http://xml.juniper.net/junos/23.4R1.9/junos-interface" junos:style="terse">\n${names
+      .map((n) => {
+        const down = config.includes(`set interfaces ${n} disable`);
+        return `<physical-interface>\n<name>\n${n}\n</name>\n<admin-status>\n${down ? 'down' : 'up'}\n</admin-status>\n<oper-status>\n${down ? 'down' : 'up'}\n</oper-status>\n</physical-interface>`;
+      })
+      .join('\n')}\n</interface-information>`;
+  }
+
   function commandOutput(cmd: string, format: string): string {
     const c = cmd.trim().replace(/\s+/g, ' ');
     if (c === 'show version') {
@@ -359,6 +379,8 @@ export async function startJunosSimulator(options: JunosSimulatorOptions = {}): 
         return commandOutput(text(args, '#text') ?? '', String(args['@_format'] ?? 'xml'));
       case 'get-bgp-neighbor-information':
         return bgpNeighbor(text(args, 'neighbor-address'));
+      case 'get-interface-information':
+        return interfaceInformation(text(args, 'interface-name'));
       case 'get-configuration': {
         const format = String(args['@_format'] ?? 'xml');
         const db = args['@_database'] === 'candidate' ? state.candidate : state.running;

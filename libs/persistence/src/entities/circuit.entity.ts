@@ -57,6 +57,10 @@ export class CircuitEntity {
   @Column({ name: 'bgp_neighbor', type: 'text', nullable: true })
   bgpNeighbor!: string | null;
 
+  /** The binding's drain policy (method, lead, grace, confirm timeout, dry-run). */
+  @Column({ name: 'drain_policy', type: 'jsonb', nullable: true })
+  drainPolicy!: object | null;
+
   /** False for circuits created from a notice that named an unknown circuit. */
   @Column({ type: 'boolean', default: false })
   verified!: boolean;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DeviceBinding } from '@maintwatch/contracts';
+import type { DeviceBinding, DrainPolicy } from '@maintwatch/contracts';
 import type { EntityManager } from 'typeorm';
 import type { CircuitType } from '../entities/circuit.entity';
 import { StoreConflictError, StoreNotFoundError } from '../errors';
@@ -38,6 +38,7 @@ interface CircuitRow {
   device_interface: string | null;
   bgp_group: string | null;
   bgp_neighbor: string | null;
+  drain_policy: DrainPolicy | null;
   verified: boolean;
   created_at: Date;
   updated_at: Date;
@@ -45,7 +46,7 @@ interface CircuitRow {
 
 /** Columns of a circuit, with its aliases (c = circuit). */
 export const CIRCUIT_COLUMNS = `c.id, c.provider_type, c.provider_circuit_id, c.a_side, c.z_side, c.type, c.description,
-  c.redundancy_group, c.device, c.device_interface, c.bgp_group, c.bgp_neighbor, c.verified, c.created_at, c.updated_at,
+  c.redundancy_group, c.device, c.device_interface, c.bgp_group, c.bgp_neighbor, c.drain_policy, c.verified, c.created_at, c.updated_at,
   ARRAY(SELECT a.name FROM circuit_name a WHERE a.circuit_id = c.id AND NOT a."primary" ORDER BY a.name) AS aliases`;
 
 /** Circuits and their names (provider circuit id and aliases, unique per provider). */
@@ -137,8 +138,8 @@ export class CircuitRepository {
     try {
       await this.m.query(
         `WITH c AS (INSERT INTO circuit (id, provider_type, provider_circuit_id, a_side, z_side, type, description, redundancy_group,
-                      device, device_interface, bgp_group, bgp_neighbor, verified)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id)
+                      device, device_interface, bgp_group, bgp_neighbor, drain_policy, verified)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $15, $13) RETURNING id)
          INSERT INTO circuit_name (provider_type, name_key, name, circuit_id, "primary")
          SELECT $2, x.key, x.name, c.id, x."primary" FROM c, jsonb_to_recordset($14::jsonb) AS x(key text, name text, "primary" boolean)`,
         [
@@ -156,6 +157,7 @@ export class CircuitRepository {
           b?.bgpNeighbor ?? null,
           input.verified ?? true,
           JSON.stringify(names),
+          b?.drain ? JSON.stringify(b.drain) : null,
         ],
       );
     } catch (err) {
@@ -199,6 +201,7 @@ export class CircuitRepository {
       set('device_interface', b?.interface ?? null);
       set('bgp_group', b?.bgpGroup ?? null);
       set('bgp_neighbor', b?.bgpNeighbor ?? null);
+      set('drain_policy', b?.drain ? JSON.stringify(b.drain) : null);
     }
     const result = returnedRows(await this.m.query(`UPDATE circuit SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING id`, params));
     if (result.length === 0) throw new StoreNotFoundError(`circuit ${id} does not exist`);
@@ -262,6 +265,7 @@ export function toCircuit(r: CircuitRow): CircuitRecord {
     if (r.device_interface !== null) c.deviceBinding.interface = r.device_interface;
     if (r.bgp_group !== null) c.deviceBinding.bgpGroup = r.bgp_group;
     if (r.bgp_neighbor !== null) c.deviceBinding.bgpNeighbor = r.bgp_neighbor;
+    if (r.drain_policy !== null) c.deviceBinding.drain = r.drain_policy;
   }
   return c;
 }

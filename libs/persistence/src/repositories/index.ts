@@ -6,6 +6,7 @@ import { NoticeRepository } from './notice.repository';
 import { OutboxRepository } from './outbox.repository';
 import { ProviderRepository } from './provider.repository';
 import { ApiRepositories } from '../api';
+import { DrainJobRepository } from '../gateway/drain-job.repository';
 import { DeviceEventRepository } from '../gateway/device-event.repository';
 
 /** Every repository, bound to one EntityManager (the pool, or one transaction). */
@@ -18,6 +19,8 @@ export class Repositories {
   readonly clock: ClockRepository;
   /** The HTTP API's queries, tokens and overlaps. */
   readonly api: ApiRepositories;
+  /** junos-gateway: drain jobs and their audit. */
+  readonly drains: DrainJobRepository;
   /** junos-gateway: device events (schema gateway), also its outbox. */
   readonly deviceEvents: DeviceEventRepository;
 
@@ -29,6 +32,7 @@ export class Repositories {
     this.outbox = new OutboxRepository(manager);
     this.clock = new ClockRepository(manager);
     this.api = new ApiRepositories(manager);
+    this.drains = new DrainJobRepository(manager);
     this.deviceEvents = new DeviceEventRepository(manager);
   }
 }

@@ -1,5 +1,6 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+import { DrainPolicy } from '@maintwatch/contracts';
 import { CIRCUIT_TYPES } from '@maintwatch/persistence';
 import { BoolParam, CursorParam, LimitParam, PageInfo } from './common.dto';
 
@@ -18,6 +19,14 @@ export const DeviceBindingBody = z
     interface: z.string().trim().min(1).max(255).optional(),
     bgpGroup: z.string().trim().min(1).max(255).optional(),
     bgpNeighbor: z.string().trim().min(1).max(255).optional(),
+    drain: DrainPolicy.meta({ id: 'DrainPolicy' }).optional(),
+  })
+  .superRefine((b, ctx) => {
+    // A drain policy must name what it drains: a BGP neighbor (and its group) or an interface.
+    const m = b.drain?.method;
+    if ((m === 'graceful-shutdown' || m === 'deactivate-neighbor') && !(b.bgpGroup && b.bgpNeighbor))
+      ctx.addIssue({ code: 'custom', path: ['drain', 'method'], message: `${m} needs bgpGroup and bgpNeighbor` });
+    if (m === 'disable-interface' && !b.interface) ctx.addIssue({ code: 'custom', path: ['drain', 'method'], message: 'disable-interface needs interface' });
   })
   .meta({ id: 'DeviceBinding' });
 /** Body of PUT /circuits/:id/device-binding. */
