@@ -83,4 +83,4 @@ export {
 } from './errors';
 
 /** Built services as real processes: buildApp, startApp (waits for /healthz), runAppToExit, freePort, until. */
-export { APPS, buildApp, freePort, runAppToExit, startApp, until, type AppName, type AppProcess } from './app-process';
+export { APPS, buildApp, freePort, reapWithThisProcess, runAppToExit, startApp, stopProcess, until, type AppName, type AppProcess } from './app-process';
