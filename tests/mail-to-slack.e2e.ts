@@ -90,18 +90,24 @@ describe('mail to Slack - the whole chain', () => {
     const { raw, ticket } = notice(1);
     await dovecot.appendMail('noc', 'INBOX', raw);
     await until(() => messagesFor(ticket).length > 0, 60_000, 'the Slack message');
-    await new Promise((r) => setTimeout(r, 2000));
+    // A second notice after it: once its message is in, a repeat of the first would be too
+    // (one destination is posted to in the order of the events).
+    const sentinel = notice(2);
+    await dovecot.appendMail('noc', 'INBOX', sentinel.raw);
+    await until(() => messagesFor(sentinel.ticket).length > 0, 60_000, 'the sentinel message');
     const posted = messagesFor(ticket);
     expect(posted).toHaveLength(1);
 
-    // The correlation id ingest put on the raw notice is the one on the Slack message.
+    // The correlation id ingest put on the raw notice is the one on the Slack message (the
+    // sentinel's: its notice is the last one stored).
     const nc = await connect({ servers: nats.url });
     try {
       const jsm = await jetstreamManager(nc);
       const stored = await jsm.streams.getMessage(`${ns}_NOTICES`, { last_by_subj: `${ns}.notice.received.v1` });
       const correlationId = stored!.header.get('Maintwatch-Correlation-Id');
       expect(correlationId).toBeTruthy();
-      expect(posted[0].metadata?.event_payload['correlation_id']).toBe(correlationId);
+      expect(messagesFor(sentinel.ticket)[0].metadata?.event_payload['correlation_id']).toBe(correlationId);
+      expect(posted[0].metadata?.event_payload['correlation_id']).not.toBe(correlationId);
     } finally {
       await nc.close();
     }
@@ -124,9 +130,12 @@ describe('mail to Slack - the whole chain', () => {
       await start(victim);
     }
     await until(() => tickets.every((t) => messagesFor(t).length > 0), 120_000, 'a message for every notice');
-    await new Promise((r) => setTimeout(r, 3000));
+    const sentinel = notice(n++);
+    await dovecot.appendMail('noc', 'INBOX', sentinel.raw);
+    await until(() => messagesFor(sentinel.ticket).length > 0, 60_000, 'the sentinel message');
     const counts = Object.fromEntries(tickets.map((t) => [t, messagesFor(t).length]));
     expect(Object.values(counts).every((c) => c === 1)).toBe(true);
-    expect(slack.messages(CHANNEL)).toHaveLength(tickets.length + 1);
+    // The first test's two messages, these, and the sentinel.
+    expect(slack.messages(CHANNEL)).toHaveLength(tickets.length + 3);
   });
 });

@@ -12,6 +12,8 @@ export type SourceErrorKind =
   | 'mailbox'
   /** The server answered something unexpected, or an API call failed after its retries. */
   | 'server'
+  /** The API's quota or rate limit (Gmail's 403 userRateLimitExceeded): wait, the credentials are fine. */
+  | 'quota'
   /** JetStream did not acknowledge a notice (NATS down). */
   | 'publish';
 

@@ -1,8 +1,9 @@
 // The built ingest service reading Gmail mailboxes through the Gmail API of a local fake that
-// behaves like Google's (paging, history, labels, 404 for an expired history id, 429 with
-// Retry-After, OAuth refresh-token and service-account JWT grants). The tests share one ingest
+// behaves like Google's (paging, history, labels, 404 for an expired history id, 429 and 403
+// usage limits with Retry-After, OAuth refresh-token and service-account JWT grants). The tests share one ingest
 // process and run in order: first sync, then incremental sync, then the faults.
 import { buildApp, startApp, startFakeGmail, testNamespace, type AppProcess, type FakeGmailHandle } from '@maintwatch/testing';
+import { CursorStore } from './cursors/cursor-store';
 import { eventually, mailId, metric, noticeMail, NoticeReader, readiness, writeSourcesFile } from './fixtures/ingest.fixture';
 
 jest.setTimeout(60_000);
@@ -14,6 +15,7 @@ const OPS = 'ops@example.com';
 describe('ingest - Gmail API', () => {
   let gmail: FakeGmailHandle;
   let app: AppProcess;
+  let appEnv: Record<string, string>;
   let notices: NoticeReader;
   const inLookback: string[] = [];
   let firstGmailId = '';
@@ -50,7 +52,7 @@ describe('ingest - Gmail API', () => {
       { ...common, name: 'outside', serviceAccount: { credentialsEnv: 'GMAIL_SA_KEY', impersonate: 'noc@other.example.org' } },
       { ...common, name: 'revoked', oauthClient: oauthClient('GMAIL_REFRESH_REVOKED') },
     ];
-    app = await startApp('ingest', {
+    appEnv = {
       NATS_URL: process.env['NATS_URL'] ?? '',
       NATS_NAMESPACE: ns,
       INGEST_SOURCES_FILE: writeSourcesFile({ defaults: { reconnect: { minMs: 100, maxMs: 1000 } }, sources }),
@@ -58,7 +60,8 @@ describe('ingest - Gmail API', () => {
       GMAIL_REFRESH: 'refresh-1',
       GMAIL_REFRESH_REVOKED: 'refresh-that-was-revoked',
       GMAIL_SA_KEY: JSON.stringify(key),
-    });
+    };
+    app = await startApp('ingest', appEnv);
   });
 
   afterAll(async () => {
@@ -97,8 +100,11 @@ describe('ingest - Gmail API', () => {
     add(NOC, m);
     await eventually(() => fromSource('gmail').includes(id(m)), 10_000, 'published after expiry');
     expect(gmail.requests.some((r) => r.url.includes('/history?') && r.status === 404)).toBe(true);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(fromSource('gmail')).toHaveLength(512);
+    // A mail after the re-read: once it is in, the re-read is over and had nothing else to add.
+    const sentinel = mailId('after-expiry-sentinel');
+    add(NOC, sentinel);
+    await eventually(() => fromSource('gmail').includes(id(sentinel)), 10_000, 'sentinel published');
+    expect(fromSource('gmail')).toHaveLength(513);
     expect(await notices.stored()).toBe(notices.notices.length);
     expect(await metric(app.url, 'maintwatch_ingest_skipped_total', { source: 'gmail', reason: 'already-seen' })).toBeGreaterThanOrEqual(511);
     expect(app.output()).toMatch(/source gmail: Gmail history \d+ has expired \(404\)/);
@@ -116,6 +122,64 @@ describe('ingest - Gmail API', () => {
     expect(retried!.at - gmail.requests[throttled].at).toBeGreaterThanOrEqual(900);
     expect(gmail.requests.some((r) => r.status === 503)).toBe(true);
     expect((await readiness(app.url)).checks['source.gmail']).toEqual({ status: 'up' });
+  });
+
+  it('gmail - a 403 userRateLimitExceeded is a quota answer: backed off and retried, the mail published, never an auth failure', async () => {
+    const before = gmail.requests.length;
+    gmail.failNext({ status: 403, reason: 'userRateLimitExceeded', count: 2, retryAfterS: 1, path: /\/history$/, user: NOC });
+    const m = mailId('user-rate-limited');
+    add(NOC, m);
+    await eventually(() => fromSource('gmail').includes(id(m)), 15_000, 'published after 403 userRateLimitExceeded');
+    const limited = gmail.requests.slice(before).filter((r) => r.status === 403);
+    expect(limited).toHaveLength(2);
+    // Retry-After: 1 honoured between the two 403s and before the answer that worked.
+    const ok = gmail.requests.slice(before).find((r) => r.url === limited[1].url && r.status === 200 && r.at >= limited[1].at);
+    expect(ok).toBeDefined();
+    expect(limited[1].at - limited[0].at).toBeGreaterThanOrEqual(900);
+    expect(await metric(app.url, 'maintwatch_ingest_errors_total', { source: 'gmail', kind: 'auth' })).toBe(0);
+    expect((await readiness(app.url)).checks['source.gmail']).toEqual({ status: 'up' });
+  });
+
+  it('gmail - a rate limit that outlasts the retries marks the source down for quota (not auth), and it recovers by itself', async () => {
+    // Seven answers: the first try and the client's six retries; Retry-After 0 keeps it quick.
+    gmail.failNext({ status: 403, reason: 'rateLimitExceeded', count: 7, retryAfterS: 0, path: /\/history$/, user: NOC });
+    const m = mailId('project-rate-limited');
+    add(NOC, m);
+    await eventually(async () => (await metric(app.url, 'maintwatch_ingest_errors_total', { source: 'gmail', kind: 'quota' })) >= 1, 20_000, 'quota failure counted');
+    await eventually(() => fromSource('gmail').includes(id(m)), 15_000, 'published once the quota allowed it');
+    expect(await metric(app.url, 'maintwatch_ingest_errors_total', { source: 'gmail', kind: 'auth' })).toBe(0);
+    expect(app.output()).toMatch(/source gmail: Gmail API quota for OAuth client maintwatch\.apps\.example exceeded \(403 rateLimitExceeded\)/);
+    await eventually(async () => (await readiness(app.url)).checks['source.gmail']?.status === 'up', 10_000, 'gmail up again');
+  });
+
+  it('gmail - more than a page of history (501 added at once) is read across history pages, in order', async () => {
+    const before = gmail.requests.length;
+    const burst = Array.from({ length: 501 }, (_, i) => mailId(`burst${i}`));
+    for (const m of burst) add(NOC, m);
+    await eventually(() => burst.every((m) => fromSource('gmail').includes(id(m))), 30_000, '501 published');
+    const got = fromSource('gmail').filter((n) => /burst\d+-/.test(n));
+    expect(got).toEqual(burst.map((m) => id(m)));
+    expect(gmail.requests.slice(before).some((r) => r.url.includes('/history?') && r.url.includes('pageToken='))).toBe(true);
+    // Paged through history, not re-listed.
+    expect(gmail.requests.slice(before).some((r) => r.url.includes('/messages?'))).toBe(false);
+  });
+
+  it('gmail - after a restart it resumes from the stored historyId: only the mail that arrived meanwhile is published', async () => {
+    await eventually(async () => (await readiness(app.url)).checks['source.gmail']?.status === 'up', 10_000, 'gmail up');
+    await app.stop();
+    const cursor = await new CursorStore(notices.bus).getGmail('gmail');
+    expect(cursor?.historyId).toMatch(/^\d+$/);
+    const count = fromSource('gmail').length;
+    const meanwhile = mailId('while-down');
+    add(NOC, meanwhile);
+    const before = gmail.requests.length;
+    app = await startApp('ingest', appEnv);
+    await eventually(() => fromSource('gmail').includes(id(meanwhile)), 20_000, 'mail of the downtime published');
+    const after = gmail.requests.slice(before);
+    const starts = after.filter((r) => r.url.includes('/history?')).map((r) => new URL(r.url, gmail.rootUrl).searchParams.get('startHistoryId'));
+    expect(starts).toContain(cursor?.historyId);
+    expect(after.some((r) => r.url.includes('/messages?') && r.url.includes('q=after'))).toBe(false);
+    expect(fromSource('gmail')).toHaveLength(count + 1);
   });
 
   it('gmail - a service account with domain-wide delegation reads the impersonated mailbox; outside the domain or with a revoked token the source is down', async () => {

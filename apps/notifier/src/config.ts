@@ -111,3 +111,16 @@ export function routingOf(config: NotifierConfig): Routing {
     links: linksFor(config.NOTIFIER_PUBLIC_URL),
   });
 }
+
+/** The replay command's environment: only where NATS is. */
+export const replayConfig = serviceEnv(0).pick({
+  NATS_URL: true,
+  NATS_NAMESPACE: true,
+  NATS_USER: true,
+  NATS_PASSWORD: true,
+  NATS_TOKEN: true,
+  NATS_CA_FILE: true,
+});
+
+/** The process environment, for the command-line tools. */
+export const processEnvOf = (): Env => process.env;

@@ -2,9 +2,9 @@ import { CONSUMERS, SUBJECTS } from '@maintwatch/contracts';
 import type { ServiceDefinition } from '@maintwatch/runtime';
 import { AppModule } from './app.module';
 import { notifierConfig } from './config';
+import { UNPARSED_CONSUMER } from './replay/replay';
 
-/** Durable consumer of unparsed notices (the "unparsed" routing event), beside CONSUMERS.notifierEvents. */
-export const UNPARSED_CONSUMER = 'notifier-unparsed';
+export { UNPARSED_CONSUMER };
 /** Durable consumer of the junos-gateway's device events (the "device-event" routing event). */
 export const DEVICE_EVENTS_CONSUMER = 'notifier-device-events';
 
@@ -18,10 +18,12 @@ export const notifierService: ServiceDefinition<typeof notifierConfig> = {
   config: notifierConfig,
   module: (config) => AppModule.forRoot(config),
   // Taking an event in takes milliseconds, so a short ack wait: after a crash, the events that
-  // were not yet recorded come back within seconds.
+  // were not yet recorded come back within seconds. A consumer created now starts at "now": a
+  // first deploy (or a new namespace) must not post the stream's whole history; past events are
+  // taken in again only on request (`npm run notifier:replay -- --since TIME`).
   consumers: (config) => [
-    { stream: 'MAINTENANCE', durable: CONSUMERS.notifierEvents, filterSubject: SUBJECTS.maintenanceEventAll, concurrency: config.NOTIFIER_CONCURRENCY, ackWaitMs: 10_000 },
-    { stream: 'NOTICES', durable: UNPARSED_CONSUMER, filterSubject: SUBJECTS.noticeUnparsed, concurrency: config.NOTIFIER_CONCURRENCY, ackWaitMs: 10_000 },
-    { stream: 'DEVICE', durable: DEVICE_EVENTS_CONSUMER, filterSubject: SUBJECTS.deviceEventAll, concurrency: config.NOTIFIER_CONCURRENCY, ackWaitMs: 10_000 },
+    { stream: 'MAINTENANCE', durable: CONSUMERS.notifierEvents, filterSubject: SUBJECTS.maintenanceEventAll, concurrency: config.NOTIFIER_CONCURRENCY, ackWaitMs: 10_000, startAt: 'new' },
+    { stream: 'NOTICES', durable: UNPARSED_CONSUMER, filterSubject: SUBJECTS.noticeUnparsed, concurrency: config.NOTIFIER_CONCURRENCY, ackWaitMs: 10_000, startAt: 'new' },
+    { stream: 'DEVICE', durable: DEVICE_EVENTS_CONSUMER, filterSubject: SUBJECTS.deviceEventAll, concurrency: config.NOTIFIER_CONCURRENCY, ackWaitMs: 10_000, startAt: 'new' },
   ],
 };

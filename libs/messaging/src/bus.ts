@@ -66,6 +66,9 @@ export interface BusOptions {
   provision?: boolean;
 }
 
+/** Where a newly created durable consumer starts: the stream's whole history, or only what comes next. */
+export type ConsumerStart = 'all' | 'new';
+
 /** Options of one JSON publish. */
 export interface PublishOptions {
   /** Nats-Msg-Id: the message's identity (idempotency key). */
@@ -291,13 +294,15 @@ export class Bus {
     maxDeliver: number;
     ackWaitMs: number;
     maxAckPending: number;
+    /** Where a consumer created now starts (an existing one keeps its position). Default 'all'. */
+    startAt?: ConsumerStart;
   }): Promise<void> {
     const jsm = await this.jsm();
     const stream = this.ns.stream(spec.stream);
     const config = {
       durable_name: spec.durable,
       ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
+      deliver_policy: spec.startAt === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
       filter_subject: this.ns.subject(spec.filterSubject),
       max_deliver: spec.maxDeliver,
       ack_wait: nanos(spec.ackWaitMs),
@@ -318,6 +323,26 @@ export class Bus {
       if (!isNotFound(err)) throw err;
       await jsm.consumers.add(stream, config);
     }
+  }
+
+  /**
+   * Moves a durable consumer back to the first message stored at or after `since`: JetStream
+   * cannot change a consumer's start, so it is deleted and declared again with the same
+   * settings and `by_start_time`. A running client's pull loop picks the new one up (it keeps
+   * pulling while the consumer is missing). Returns how many stored messages it will deliver.
+   */
+  async replayConsumer(key: StreamKey, durable: string, since: Date): Promise<{ pending: number }> {
+    const jsm = await this.jsm();
+    const stream = this.ns.stream(key);
+    const { config } = await jsm.consumers.info(stream, durable);
+    await jsm.consumers.delete(stream, durable);
+    const info = await jsm.consumers.add(stream, {
+      ...config,
+      deliver_policy: DeliverPolicy.StartTime,
+      opt_start_time: since.toISOString(),
+      opt_start_seq: undefined,
+    });
+    return { pending: info.num_pending };
   }
 
   /** Waits for in-flight publishes, then closes the connection. */

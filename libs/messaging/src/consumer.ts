@@ -2,7 +2,7 @@ import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import { HEADERS, SUBJECTS, schemaFor, type DeadLetter, type StreamKey } from '@maintwatch/contracts';
 import { newCorrelationId, withCorrelation } from '@maintwatch/observability';
 import { PayloadError, PermanentError, TransientError } from './errors';
-import type { Bus } from './bus';
+import type { Bus, ConsumerStart } from './bus';
 
 /** A durable pull consumer and how its messages are handled. */
 export interface ConsumerSpec {
@@ -20,6 +20,11 @@ export interface ConsumerSpec {
   /** Backoff for transient errors: delay = min(max, base * 2^(delivery-1)). Defaults 1 s, 60 s. */
   nakBaseDelayMs?: number;
   nakMaxDelayMs?: number;
+  /**
+   * Where the consumer starts when it does not exist yet: 'all' (default) the stream's whole
+   * history, 'new' only messages stored from then on. An existing consumer keeps its position.
+   */
+  startAt?: ConsumerStart;
 }
 
 /** What a handler sees besides the payload. */
@@ -105,6 +110,7 @@ export async function startConsumer(
     maxDeliver,
     ackWaitMs,
     maxAckPending: Math.max(concurrency * 4, 64),
+    startAt: spec.startAt,
   });
   const decoder = options.decoder ?? defaultDecoder(bus);
   const consumer = await bus.js.consumers.get(bus.ns.stream(spec.stream), spec.durable);

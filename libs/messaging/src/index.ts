@@ -1,4 +1,4 @@
-export { Bus, isNotFound, type BusOptions, type PublishOptions } from './bus';
+export { Bus, isNotFound, type BusOptions, type PublishOptions, type ConsumerStart } from './bus';
 export { Namespace } from './namespace';
 export { TransientError, PermanentError, PublishError, PayloadError } from './errors';
 export {

@@ -21,6 +21,7 @@ export { MetricsService, createMetricsRegistry, type MetricsOptions } from './me
 
 export { ObservabilityModule } from './health/observability.module';
 export { ObservabilityController, OBSERVABILITY_ROUTES } from './health/observability.controller';
+export { Public, PUBLIC_ROUTE } from './health/public-route';
 export { type CheckResult, type ReadinessReport } from './health/readiness.service';
 export {
   OBSERVABILITY_OPTIONS,

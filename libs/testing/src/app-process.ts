@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { Reaper } from './child-process';
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -36,12 +37,31 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Ties a spawned service process to this one: killed (SIGKILL) if this process dies without
+ * stopping it (a failed test, a Jest worker killed on timeout), so no orphan keeps ports, CPU
+ * and its NATS consumers. The watch ends when the child exits.
+ */
+export function reapWithThisProcess(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  const reaper = new Reaper(`kill -9 ${child.pid} 2>/dev/null`);
+  child.once('exit', () => reaper.cancel());
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited after `graceMs`; resolves the exit code. */
+export function stopProcess(child: ChildProcess, exited: Promise<number | null>, graceMs = 15_000): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return exited;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  return exited.finally(() => clearTimeout(timer));
+}
+
 /** A running built app. */
 export interface AppProcess {
   url: string;
   child: ChildProcess;
   output: () => string;
-  /** SIGTERM and wait for exit; resolves the exit code. */
+  /** SIGTERM (SIGKILL after 15 s) and wait for exit; resolves the exit code. */
   stop(): Promise<number | null>;
 }
 
@@ -54,6 +74,7 @@ export async function startApp(app: AppName, env: Record<string, string>, timeou
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  reapWithThisProcess(child);
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));
@@ -78,10 +99,7 @@ export async function startApp(app: AppName, env: Record<string, string>, timeou
     url,
     child,
     output: () => out,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
-    },
+    stop: () => stopProcess(child, exited),
   };
 }
 

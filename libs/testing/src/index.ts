@@ -83,7 +83,7 @@ export {
 } from './errors';
 
 /** Built services as real processes: buildApp, startApp (waits for /healthz), runAppToExit, freePort, until. */
-export { APPS, buildApp, freePort, runAppToExit, startApp, until, type AppName, type AppProcess } from './app-process';
+export { APPS, buildApp, freePort, reapWithThisProcess, runAppToExit, startApp, stopProcess, until, type AppName, type AppProcess } from './app-process';
 /** Starts a Junos NETCONF-over-SSH simulator (ssh2 server) on a free loopback port. */
 export { startJunosSimulator } from './junos-simulator';
 /** The simulator: host, port, hostKeyFingerprint, state (config, commits, reboots, files), events, stop(). */

@@ -37,8 +37,9 @@ interface ApiError {
  * One Gmail mailbox through the Gmail API. The first run lists the lookback (`after:`), later runs
  * read the history since the stored historyId (messageAdded), and an expired history id (404)
  * falls back to the lookback listing. Mails are fetched with format=raw and published as they are;
- * the cursor (historyId, in KV) moves only after all of them were acknowledged. 429 and 5xx answers
- * are retried with backoff (Retry-After honoured) by the HTTP client itself.
+ * the cursor (historyId, in KV) moves only after all of them were acknowledged. 429, 5xx and the
+ * 403 rate-limit answers are retried with backoff (Retry-After honoured) by the HTTP client itself;
+ * a quota still exceeded after that is a 'quota' failure (the source backs off), never 'auth'.
  */
 export class GmailSource implements MailSource {
   readonly name: string;
@@ -78,6 +79,9 @@ export class GmailSource implements MailSource {
     const status = e?.status ?? e?.response?.status;
     const data = e?.response?.data as { error?: string | { message?: string }; error_description?: string } | undefined;
     const detail = typeof data?.error === 'string' ? `${data.error}${data.error_description ? `: ${data.error_description}` : ''}` : (data?.error?.message ?? e?.message ?? String(err));
+    if (quotaReason(err)) {
+      return new SourceError(this.name, 'quota', `Gmail API quota for ${this.account} exceeded (${status} ${quotaReason(err)}): ${detail}`, { cause: err });
+    }
     if (status === 401 || status === 403 || (status === 400 && typeof data?.error === 'string')) {
       return new SourceError(this.name, 'auth', `Gmail refused the credentials of ${this.account} (${status}): ${detail}`, { cause: err });
     }
@@ -129,12 +133,18 @@ export class GmailSource implements MailSource {
       retryDelayMultiplier: 2,
       maxRetryDelay: 30_000,
       noResponseRetries: 2,
-      statusCodesToRetry: [
-        [429, 429],
-        [500, 599],
-      ],
       // messages.modify is idempotent and labels.create answers 409 when repeated.
       httpMethodsToRetry: ['GET', 'POST'],
+      // Google answers a rate limit with 429 or with 403 userRateLimitExceeded / rateLimitExceeded;
+      // gaxios retries by status only, and a 403 is mostly a refusal, so the reason decides.
+      shouldRetry: (err: ApiError & { config?: { retryConfig?: { currentRetryAttempt?: number; retry?: number } } }) => {
+        if (signal.aborted) return false;
+        const attempt = err.config?.retryConfig?.currentRetryAttempt ?? 0;
+        if (attempt >= (err.config?.retryConfig?.retry ?? 6)) return false;
+        const status = err.status ?? err.response?.status;
+        if (status === undefined) return attempt < 2 && (err as { code?: unknown }).code !== 'AbortError';
+        return status === 429 || (status >= 500 && status <= 599) || RETRIED_QUOTA_REASONS.has(quotaReason(err) ?? '');
+      },
       retryBackoff: async (err: ApiError, defaultMs: number) => {
         const after = retryAfterMs(err);
         await sleep(after ?? Math.round(defaultMs / 2 + (Math.random() * defaultMs) / 2), signal);
@@ -277,6 +287,20 @@ export class GmailSource implements MailSource {
   private async saveCursor(historyId: string): Promise<void> {
     await this.deps.cursors.putGmail(this.name, { historyId });
   }
+}
+
+/** Quota answers retried at once with backoff; the daily ones wait for the source's reconnect backoff. */
+const RETRIED_QUOTA_REASONS = new Set(['userRateLimitExceeded', 'rateLimitExceeded']);
+const QUOTA_REASONS = new Set([...RETRIED_QUOTA_REASONS, 'dailyLimitExceeded', 'quotaExceeded']);
+
+/** The usage-limit reason of a 403/429 Gmail error body (`error.errors[].reason`), if it is one. */
+function quotaReason(err: unknown): string | undefined {
+  const e = err as ApiError;
+  const status = e?.status ?? e?.response?.status;
+  if (status !== 403 && status !== 429) return undefined;
+  const data = e?.response?.data as { error?: { errors?: { reason?: string }[] } } | undefined;
+  const reasons = typeof data?.error === 'object' ? (data.error.errors ?? []).map((x) => x.reason ?? '') : [];
+  return reasons.find((r) => QUOTA_REASONS.has(r));
 }
 
 /** Retry-After (seconds or an HTTP date) of a 429/503, capped at a minute. */

@@ -25,7 +25,7 @@ export class IngestMetrics {
     });
     this.errors = metrics.counter({
       name: 'maintwatch_ingest_errors_total',
-      help: 'Source failures, by kind (config, auth, tls, connect, mailbox, server, publish)',
+      help: 'Source failures, by kind (config, auth, tls, connect, mailbox, server, quota, publish)',
       labelNames: ['source', 'kind'],
     });
     this.lastSync = metrics.gauge({ name: 'maintwatch_ingest_last_sync_timestamp_seconds', help: 'When a source last synced successfully (epoch seconds)', labelNames: ['source'] });

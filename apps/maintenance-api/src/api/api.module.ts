@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import type { ApiConfig } from '../config';
 import { OverlapModule } from '../overlap/overlap.module';
 import { API_OPTIONS } from './api.options';
@@ -31,6 +32,8 @@ export class ApiModule {
           useValue: { leadSeconds: config.STARTING_SOON_LEAD_SECONDS, calendarLimit: 5000, calendarLookbackSeconds: 30 * 24 * 3600, now: nowSeconds },
         },
         ApiAuthGuard,
+        // Global: every route of the app, this module's or any other's, needs a token unless marked @Public().
+        { provide: APP_GUARD, useExisting: ApiAuthGuard },
         ApiTokenCache,
         MaintenanceViewService,
         InventoryService,

@@ -371,7 +371,12 @@ describe('maintenance-api HTTP - operate over the REST API', () => {
       expect((await get('/api/v1/providers', token)).status).toBe(200);
       const killed = await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE '%-listen'`);
       expect(killed.rowCount).toBe(1);
-      await new Promise((r) => setTimeout(r, 200));
+      // Wait until the API knows it is deaf: a probe token used, then revoked while nobody
+      // listens, is refused only once the API stopped trusting its cache.
+      const probe = await s.token('read', 'gap-probe');
+      expect((await get('/api/v1/providers', probe)).status).toBe(200);
+      await c.query(`UPDATE api_token SET revoked_at = now() WHERE name = 'gap-probe'`);
+      await until(async () => (await get('/api/v1/providers', probe)).status === 401, 10_000, 'the API noticed it no longer listens');
       // Used, then revoked, while nobody listens (the listener reconnects after a second): no
       // notification reaches the API, so the use in the gap must not have been cached.
       expect((await get('/api/v1/providers', token)).status).toBe(200);

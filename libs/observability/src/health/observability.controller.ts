@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { prometheusContentType } from 'prom-client';
 import { MetricsService } from '../metrics/metrics.service';
+import { Public } from './public-route';
 import { ReadinessService, type ReadinessReport } from './readiness.service';
 
 /** What the handler needs of the reply; Fastify's and Express's both have it. */
@@ -11,7 +12,8 @@ interface StatusReply {
 /** Paths served by ObservabilityModule; exclude them from a global prefix. */
 export const OBSERVABILITY_ROUTES = ['healthz', 'readyz', 'metrics'] as const;
 
-/** Liveness, readiness and Prometheus metrics. */
+/** Liveness, readiness and Prometheus metrics: open to probes and scrapers, without a token. */
+@Public()
 @Controller()
 export class ObservabilityController {
   constructor(

@@ -7,6 +7,33 @@ import { Client } from 'pg';
 import { testDatabase, type TestDatabase } from '@maintwatch/testing';
 import { Store } from '../store';
 
+/**
+ * Waits until `statement`, sent on `client`, is either finished or waiting for a lock held by
+ * the other transaction (pg_stat_activity says so): the point where the other one may commit.
+ */
+async function blockedOrDone(url: string, client: Client, statement: Promise<unknown>): Promise<void> {
+  let done = false;
+  void statement.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  const pid = (client as unknown as { processID: number }).processID;
+  const observer = new Client({ connectionString: url });
+  await observer.connect();
+  try {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      if (done) return;
+      const r = await observer.query<{ wait_event_type: string | null }>('SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1', [pid]);
+      if (r.rows[0]?.wait_event_type === 'Lock') return;
+      if (Date.now() > deadline) throw new Error(`backend ${pid} neither finished nor waited for a lock within 15 s`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await observer.end();
+  }
+}
+
 const T0 = 1_900_000_000;
 
 describe('maintenance_summary', () => {
@@ -207,14 +234,14 @@ describe('maintenance_summary', () => {
       if (first === 'the impact first') {
         await impact(maintenances[5]!, circuits[0]!, 'OUTAGE', writer);
         second = renamer.query(`UPDATE circuit SET provider_circuit_id = $2 WHERE id = $1`, [circuits[0], name]);
-        await new Promise((r) => setTimeout(r, 200));
+        await blockedOrDone(db.url, renamer, second);
         await writer.query('COMMIT');
         await second;
         await renamer.query('COMMIT');
       } else {
         await renamer.query(`UPDATE circuit SET provider_circuit_id = $2 WHERE id = $1`, [circuits[0], name]);
         second = impact(maintenances[5]!, circuits[0]!, 'OUTAGE', writer);
-        await new Promise((r) => setTimeout(r, 200));
+        await blockedOrDone(db.url, writer, second);
         await renamer.query('COMMIT');
         await second;
         await writer.query('COMMIT');

@@ -68,6 +68,21 @@ describe('fake Gmail API', () => {
     expect((await api(`messages/${id}/modify`, { method: 'POST', body: JSON.stringify({ addLabelIds: ['Label_404'] }) })).status).toBe(400);
   });
 
+  it('fake gmail - an injected 403 usage limit says userRateLimitExceeded in the usageLimits domain, unlike a refusal', async () => {
+    gmail.failNext({ status: 403, reason: 'userRateLimitExceeded', retryAfterS: 1 });
+    gmail.failNext({ status: 403 });
+    const limited = await api('profile');
+    expect(limited.status).toBe(403);
+    expect(limited.headers.get('retry-after')).toBe('1');
+    expect(await limited.json()).toEqual({
+      error: { code: 403, message: 'User Rate Limit Exceeded', errors: [{ message: 'User Rate Limit Exceeded', domain: 'usageLimits', reason: 'userRateLimitExceeded' }], status: 'PERMISSION_DENIED' },
+    });
+    const refused = await api('profile');
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: { errors: [{ reason: 'forbidden', domain: 'global' }] } });
+    expect((await api('profile')).status).toBe(200);
+  });
+
   it('fake gmail - a service account JWT grant is checked: signature, and delegation only inside its domains', async () => {
     const key = gmail.addServiceAccount({ email: 'sa@p.iam.gserviceaccount.com', domains: ['example.com'] });
     const jwt = (sub: string, privateKey = key.private_key) => {

@@ -2,9 +2,9 @@
 // real mailboxes in memory and answers the endpoints a mail reader uses the way Google does:
 // newest-first listing with page tokens, history records after a start id and 404 once that id is
 // too old, labels (system and user, 409 on a duplicate name), messages.modify recording history,
-// Google's JSON error bodies, Bearer tokens checked per user, and injectable 429 / 5xx answers
-// with Retry-After. Tokens come from POST /token: the refresh-token grant of an OAuth client, or
-// the JWT-bearer grant of a service account (signature checked, domain-wide delegation by domain).
+// Google's JSON error bodies, Bearer tokens checked per user, and injectable 429, 403 usage-limit
+// (userRateLimitExceeded, rateLimitExceeded) and 5xx answers with Retry-After. Tokens come from
+// POST /token: the refresh-token grant of an OAuth client, or the JWT-bearer grant of a service account (signature checked, domain-wide delegation by domain).
 import { createPublicKey, generateKeyPairSync, randomBytes, verify, type KeyObject } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { formFields, jsonBody, startFakeHttpServer, type FakeReply, type FakeRequest } from './http-fake';
@@ -26,12 +26,19 @@ export interface ServiceAccountKey {
 
 /** A fault to answer instead of the real response. */
 export interface GmailFault {
-  /** HTTP status: 429 (rate limit), 500, 503, ... */
+  /** HTTP status: 429 (rate limit), 403 (with `reason`: a usage limit, else a refusal), 500, 503, ... */
   status: number;
+  /**
+   * Google's reason in the error body. With 403 Gmail says `userRateLimitExceeded` (per-user
+   * quota), `rateLimitExceeded` (the project's) or `dailyLimitExceeded`: quota, not credentials.
+   */
+  reason?: 'userRateLimitExceeded' | 'rateLimitExceeded' | 'dailyLimitExceeded';
   /** How many matching requests get it (default 1). */
   count?: number;
   /** Only requests whose path matches (default: every Gmail API request, not /token). */
   path?: RegExp;
+  /** Only requests authenticated as this user (several sources may read the same paths as `me`). */
+  user?: string;
   /** Seconds sent in Retry-After. */
   retryAfterS?: number;
 }
@@ -120,26 +127,31 @@ export async function startFakeGmail(): Promise<FakeGmailHandle> {
 
   const server = await startFakeHttpServer(async (req, body, url) => {
     if (url.pathname === '/token') return tokenEndpoint(req, body);
-    const fault = takeFault(url.pathname);
-    if (fault) return fault;
     const m = /^\/gmail\/v1\/users\/([^/]+)\/(.+)$/.exec(url.pathname);
-    if (!m) return googleError(404, 'NOT_FOUND', 'notFound', 'Not Found');
-    const user = authenticate(req, decodeURIComponent(m[1]));
+    const user = m ? authenticate(req, decodeURIComponent(m[1])) : undefined;
+    const fault = takeFault(url.pathname, user && !('status' in user) ? user.box.email : undefined);
+    if (fault) return fault;
+    if (!m || !user) return googleError(404, 'NOT_FOUND', 'notFound', 'Not Found');
     if ('status' in user) return user;
     return gmailEndpoint(req.method ?? 'GET', m[2], url, body, user.box);
   });
   const rootUrl = `${server.baseUrl}/`;
 
-  function takeFault(path: string): FakeReply | undefined {
-    const i = faults.findIndex((f) => f.left > 0 && (f.path ? f.path.test(path) : true));
+  function takeFault(path: string, user: string | undefined): FakeReply | undefined {
+    const i = faults.findIndex((f) => f.left > 0 && (f.path ? f.path.test(path) : true) && (f.user ? f.user.toLowerCase() === user : true));
     if (i < 0) return undefined;
     const f = faults[i];
     f.left--;
     if (f.left === 0) faults.splice(i, 1);
     const headers: Record<string, string> = f.retryAfterS !== undefined ? { 'retry-after': String(f.retryAfterS) } : {};
     if (f.status === 429) {
-      return { ...googleError(429, 'RESOURCE_EXHAUSTED', 'rateLimitExceeded', 'Too many concurrent requests for user.', 'usageLimits'), headers };
+      return { ...googleError(429, 'RESOURCE_EXHAUSTED', f.reason ?? 'rateLimitExceeded', 'Too many concurrent requests for user.', 'usageLimits'), headers };
     }
+    if (f.status === 403 && f.reason) {
+      const message = { userRateLimitExceeded: 'User Rate Limit Exceeded', rateLimitExceeded: 'Rate Limit Exceeded', dailyLimitExceeded: 'Daily Limit Exceeded' }[f.reason];
+      return { ...googleError(403, 'PERMISSION_DENIED', f.reason, message, 'usageLimits'), headers };
+    }
+    if (f.status === 403) return { ...googleError(403, 'PERMISSION_DENIED', 'forbidden', 'The caller does not have permission'), headers };
     return { ...googleError(f.status, f.status === 503 ? 'UNAVAILABLE' : 'INTERNAL', 'backendError', 'Backend Error'), headers };
   }
 

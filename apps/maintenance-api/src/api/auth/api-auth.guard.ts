@@ -1,6 +1,7 @@
 import { Inject, Injectable, SetMetadata, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { PUBLIC_ROUTE } from '@maintwatch/observability';
 import type { TokenScope } from '@maintwatch/persistence';
 import { ForbiddenScopeError, UnauthenticatedError } from '../errors';
 import { hashToken, looksLikeToken, sameHash } from './api-token';
@@ -28,7 +29,9 @@ export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: Execu
 });
 
 /**
- * Every API route needs a token: `Authorization: Bearer <token>` (and `?token=` where allowed).
+ * Global (APP_GUARD): every route of the app needs a token unless it, or its controller, is
+ * marked `@Public()` (health, readiness, metrics); a new controller is protected by default.
+ * The token: `Authorization: Bearer <token>` (and `?token=` where allowed).
  * 401 without one or with an unknown or revoked one; 403 when its scope is read and the
  * route writes. Tokens are looked up by their hash (cached, see ApiTokenCache) and compared
  * in constant time.
@@ -41,6 +44,9 @@ export class ApiAuthGuard implements CanActivate {
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    // Only HTTP requests: the app's JetStream handlers go through guards too, and a message has no token.
+    if (ctx.getType() !== 'http') return true;
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [ctx.getHandler(), ctx.getClass()]) === true) return true;
     const req = ctx.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
     const allowQuery = this.reflector.getAllAndOverride<boolean>(QUERY_TOKEN, [ctx.getHandler(), ctx.getClass()]) === true;
     const token = tokenOf(req, allowQuery);
