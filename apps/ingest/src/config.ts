@@ -31,6 +31,7 @@ export const importConfig = serviceEnv(0).pick({
   NATS_TOKEN: true,
   NATS_CA_FILE: true,
   NATS_DUPLICATE_WINDOW_MS: true,
+  NATS_STREAM_REPLICAS: true,
 });
 
 /** The environment, read in this file only (sources name their secrets by variable). */

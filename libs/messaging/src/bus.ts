@@ -64,6 +64,8 @@ export interface BusOptions {
   streamMaxAgeMs?: Partial<Record<StreamKey, number>>;
   /** Declare streams, buckets and object stores at start (MessagingModule). Default true. */
   provision?: boolean;
+  /** Replicas of every stream, KV bucket and object store (3 on a 3-node JetStream cluster). Default 1. */
+  replicas?: number;
 }
 
 /** Where a newly created durable consumer starts: the stream's whole history, or only what comes next. */
@@ -145,6 +147,7 @@ export class Bus {
   async provision(): Promise<void> {
     const jsm = await this.jsm();
     const dup = this.options.duplicateWindowMs ?? 2 * 60 * 1000;
+    const replicas = this.options.replicas ?? 1;
     for (const key of Object.keys(STREAMS) as StreamKey[]) {
       const maxAge = this.options.streamMaxAgeMs?.[key] ?? (key === 'DEADLETTER' ? 90 : 30) * DAY;
       const config: Partial<StreamConfig> & { name: string } = {
@@ -155,22 +158,25 @@ export class Bus {
         discard: DiscardPolicy.Old,
         max_age: nanos(maxAge),
         duplicate_window: nanos(Math.min(dup, maxAge)),
-        num_replicas: 1,
+        num_replicas: replicas,
       };
       await this.upsertStream(jsm, config);
     }
     const kvm = new Kvm(this.js);
     for (const bucket of Object.values(KV_BUCKETS)) {
       const history = bucket === KV_BUCKETS.ingestSeen ? 1 : 5;
-      const kv = kvm.create(this.ns.bucket(bucket), { history, storage: StorageType.File });
+      const kv = kvm.create(this.ns.bucket(bucket), { history, storage: StorageType.File, replicas });
       this.kvCache.set(bucket, kv);
       await kv;
+      await ensureReplicas(jsm, `KV_${this.ns.bucket(bucket)}`, replicas);
     }
     this.objCache = new Objm(this.js).create(this.ns.objectStore(OBJECT_STORES.largeNotices), {
       ttl: nanos(this.options.largeNoticeTtlMs ?? 7 * DAY),
       storage: StorageType.File,
+      replicas,
     });
     await this.objCache;
+    await ensureReplicas(jsm, `OBJ_${this.ns.objectStore(OBJECT_STORES.largeNotices)}`, replicas);
   }
 
   private async upsertStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
@@ -179,7 +185,8 @@ export class Bus {
       const same =
         JSON.stringify(info.config.subjects) === JSON.stringify(config.subjects) &&
         info.config.duplicate_window === config.duplicate_window &&
-        info.config.max_age === config.max_age;
+        info.config.max_age === config.max_age &&
+        info.config.num_replicas === config.num_replicas;
       if (!same) await jsm.streams.update(config.name, config);
     } catch (err) {
       if (!isNotFound(err)) throw err;
@@ -376,4 +383,13 @@ function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> 
       timer = setTimeout(() => reject(new TransientError(message)), ms);
     }),
   ]);
+}
+
+/**
+ * Opening an existing KV bucket or object store keeps its stream's replicas; a deployment
+ * that moves to a cluster (NATS_STREAM_REPLICAS 1 -> 3) needs them raised in place too.
+ */
+async function ensureReplicas(jsm: JetStreamManager, stream: string, replicas: number): Promise<void> {
+  const info = await jsm.streams.info(stream);
+  if (info.config.num_replicas !== replicas) await jsm.streams.update(stream, { ...info.config, num_replicas: replicas });
 }

@@ -18,6 +18,8 @@ export const serviceEnv = (defaultPort: number) =>
   NATS_CA_FILE: z.string().optional(),
   /** JetStream de-duplication window, ms. */
   NATS_DUPLICATE_WINDOW_MS: z.coerce.number().int().min(100).max(24 * 3600 * 1000).default(120_000),
+  /** Replicas of every stream, KV bucket and object store: 1 on a single server, 3 on a 3-node JetStream cluster. */
+  NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   /** HTTP port for /healthz, /readyz, /metrics (and the app's API). */
   PORT: port.default(defaultPort),
   HOST: z.string().default('0.0.0.0'),

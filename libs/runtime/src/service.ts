@@ -121,6 +121,7 @@ function rootModule<S extends z.ZodObject>(def: ServiceDefinition<S>, config: z.
         tls: config.NATS_CA_FILE ? { caFile: config.NATS_CA_FILE } : undefined,
         duplicateWindowMs: config.NATS_DUPLICATE_WINDOW_MS,
         provision: config.NATS_PROVISION,
+        replicas: config.NATS_STREAM_REPLICAS,
       }),
       ObservabilityModule.forRootAsync({
         inject: [Bus, ModuleRef],

@@ -35,6 +35,8 @@ async function main(): Promise<number> {
     token: config.NATS_TOKEN,
     tls: config.NATS_CA_FILE ? { caFile: config.NATS_CA_FILE } : undefined,
     duplicateWindowMs: config.NATS_DUPLICATE_WINDOW_MS,
+    // The same replicas as the services: provisioning with fewer would shrink a cluster's streams.
+    replicas: config.NATS_STREAM_REPLICAS,
   });
   try {
     await bus.provision();
