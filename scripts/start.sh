@@ -67,6 +67,8 @@ export NOTIFIER_PUBLIC_URL=${NOTIFIER_PUBLIC_URL:-http://127.0.0.1:3000}
 apps=(maintenance-api ingest parser notifier junos-gateway)
 declare -A ports=([maintenance-api]=3000 [ingest]=3001 [parser]=3002 [notifier]=3003 [junos-gateway]=3004)
 for app in "${apps[@]}"; do node tools/build-app.mjs "$app" >/dev/null; done
+# The operator web page, served by maintenance-api under /.
+node tools/build-web.mjs >/dev/null
 for app in "${apps[@]}"; do
   # Each service's node flags: tools/node-flags.json (shared with the tests and benchmarks).
   read -r -a flags <<<"$(node -p "require('./tools/node-flags.json')['$app'].join(' ')")"

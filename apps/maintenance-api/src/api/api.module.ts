@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { ApiConfig } from '../config';
+import { LiveController } from '../live/live.controller';
+import { LiveEventsService } from '../live/live-events.service';
 import { OverlapModule } from '../overlap/overlap.module';
 import { API_OPTIONS } from './api.options';
 import { ApiAuthGuard } from './auth/api-auth.guard';
@@ -17,6 +19,10 @@ import { NoticeService } from './notices/notice.service';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
+/** The API's controllers (the OpenAPI document lists their routes). */
+export const API_CONTROLLERS = [MaintenancesController, ProvidersController, CircuitsController, RedundancyGroupsController, NoticesController, CalendarController];
+
+
 /** The REST API under /api/v1 (tokens, validation, one exception filter) and the overlap alerts it shares with the intake. */
 @Module({})
 export class ApiModule {
@@ -24,7 +30,8 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [OverlapModule.forRoot({ includeNoImpact: config.OVERLAP_INCLUDE_NO_IMPACT, now: nowSeconds })],
-      controllers: [MaintenancesController, ProvidersController, CircuitsController, RedundancyGroupsController, NoticesController, CalendarController],
+      // The web page's live feed (live/) shares the token guard; it is not in the OpenAPI document.
+      controllers: [...API_CONTROLLERS, LiveController],
       providers: [
         {
           provide: API_OPTIONS,
@@ -36,6 +43,7 @@ export class ApiModule {
         InventoryService,
         NoticeService,
         CalendarService,
+        LiveEventsService,
       ],
     };
   }
