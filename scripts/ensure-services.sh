@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that libs/testing runs as real, ephemeral test services:
-# nats-server (JetStream), PostgreSQL (initdb/pg_ctl) and Dovecot IMAP.
+# nats-server (JetStream), PostgreSQL (initdb/pg_ctl) and Dovecot IMAP; and Debian's Chromium,
+# which the web page's browser tests drive with playwright-core (its own browser download does
+# not work on these machines).
 # Idempotent and silent when everything is present; runs `apt-get update` at most once.
 # Works as root, or through sudo when not root and sudo is available.
 set -euo pipefail
@@ -17,6 +19,7 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql
 [ -x /usr/sbin/netconfd ] || missing+=(netconfd)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 /usr/bin/python3 -c 'import ncclient' >/dev/null 2>&1 || missing+=(python3-ncclient)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -67,6 +67,8 @@ export NOTIFIER_PUBLIC_URL=${NOTIFIER_PUBLIC_URL:-http://127.0.0.1:3000}
 apps=(maintenance-api ingest parser notifier junos-gateway)
 declare -A ports=([maintenance-api]=3000 [ingest]=3001 [parser]=3002 [notifier]=3003 [junos-gateway]=3004)
 for app in "${apps[@]}"; do node tools/build-app.mjs "$app" >/dev/null; done
+# The operator web page, served by maintenance-api under /.
+node tools/build-web.mjs >/dev/null
 for app in "${apps[@]}"; do
   # Each service's node flags: tools/node-flags.json (shared with the tests and benchmarks).
   read -r -a flags <<<"$(node -p "require('./tools/node-flags.json')['$app'].join(' ')")"
@@ -89,15 +91,28 @@ done
 
 # A read token for this session (printed once; revoke with `npm run token -- revoke ID`).
 token=$(node "dist/apps/maintenance-api/apps/maintenance-api/src/cli/token.js" create --scope read --name "npm-start-$(date +%Y%m%d-%H%M%S)" 2>/dev/null || true)
+# A write token to sign in to the web page with (it acknowledges, adds notes, reprocesses).
+login_token=$(node "dist/apps/maintenance-api/apps/maintenance-api/src/cli/token.js" create --scope write --name "npm-start-web-$(date +%Y%m%d-%H%M%S)" 2>/dev/null || true)
 
 # The bundled sample mailbox, imported like a backfill: notices flow ingest -> parser ->
 # maintenance-api -> notifier (console) right away. A re-run publishes nothing new.
 if [ -d samples/mailbox ]; then
   node --enable-source-maps "dist/apps/ingest/apps/ingest/src/cli/import.js" samples/mailbox --source samples --quiet || true
 fi
+# Live samples: notices whose windows are minutes from now (one in progress, one starting within
+# the hour, one next week), written from samples/live's template at every start, so the clock's
+# starting-soon, started and ended events show on this console and in the page within minutes.
+# Their reschedule and cancellation follow a few seconds later, as a provider's second mail would.
+live_dir="$data/live-samples/$(date -u +%Y%m%dT%H%M%S)"
+if npx tsx tools/live-samples.ts "$live_dir" >/dev/null; then
+  node --enable-source-maps "dist/apps/ingest/apps/ingest/src/cli/import.js" "$live_dir/batch-1.mbox" --source samples-live --quiet || true
+  ( sleep 8 && node --enable-source-maps "dist/apps/ingest/apps/ingest/src/cli/import.js" "$live_dir/batch-2.mbox" --source samples-live --quiet >/dev/null 2>&1 ) &
+fi
 cat <<EOF
 
 maintwatch: running. Ctrl-C to stop.
+  web page       http://127.0.0.1:3000/   (sign in with the login token)
+  login token    ${login_token:-"(could not be created: see maintenance-api's log)"}
   API            http://127.0.0.1:3000/api/v1/maintenances   (Authorization: Bearer <token>)
   API docs       http://127.0.0.1:3000/api/docs
   calendar feed  http://127.0.0.1:3000/api/v1/calendar.ics?token=${token:-<token>}

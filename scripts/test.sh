@@ -9,5 +9,5 @@ bash scripts/install.sh
 export NX_DAEMON=false NX_NO_CLOUD=true NX_SKIP_NX_CACHE=true
 echo "== typecheck"; npx tsc -p tsconfig.json --noEmit
 echo "== lint"; npx nx show projects >/dev/null && npx eslint . --max-warnings=0
-echo "== build"; for app in ingest parser maintenance-api notifier junos-gateway; do node tools/build-app.mjs "$app"; done
+echo "== build"; for app in ingest parser maintenance-api notifier junos-gateway; do node tools/build-app.mjs "$app"; done; node tools/build-web.mjs
 echo "== jest"; npx jest --ci "$@"

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { databaseUrl, envBoolean } from '@maintwatch/observability';
 import { serviceEnv } from '@maintwatch/runtime';
@@ -40,6 +41,8 @@ export const apiConfig = serviceEnv(3000).extend({
   CLOCK_INTERVAL_MS: z.coerce.number().int().min(50).max(30_000).default(15_000),
   /** Run the lifecycle clock in this replica (replicas share it through an advisory lock). */
   CLOCK_ENABLED: envBoolean.default(true),
+  /** The operator web page's build (apps/web, built by tools/build-web.mjs); served under / when present. */
+  WEB_DIR: z.string().default(resolve(process.cwd(), 'dist/apps/web')),
   /** Overlap alerts count circuits a maintenance names as NO-IMPACT too (default: they do not). */
   OVERLAP_INCLUDE_NO_IMPACT: envBoolean.default(false),
   /** How often the outbox relay looks for events committed by other replicas (its own wake it at once). */

@@ -2,6 +2,7 @@ import { CONSUMERS, SUBJECTS } from '@maintwatch/contracts';
 import { Store } from '@maintwatch/persistence';
 import type { ServiceDefinition } from '@maintwatch/runtime';
 import { configureApi } from './api/configure-api';
+import { serveWeb } from './web/serve-web';
 import { AppModule } from './app.module';
 import { apiConfig } from './config';
 
@@ -19,6 +20,9 @@ export const maintenanceApiService: ServiceDefinition<typeof apiConfig> = {
       { stream: 'MAINTENANCE', durable: CONSUMERS.apiMaintenance, filterSubject: SUBJECTS.maintenanceParsed, concurrency: config.PARSED_CONCURRENCY, ...retry },
     ];
   },
-  configure: (app) => configureApi(app),
+  configure: async (app, config) => {
+    configureApi(app);
+    await serveWeb(app, config.WEB_DIR);
+  },
   checks: (moduleRef) => ({ postgres: () => moduleRef.get(Store, { strict: false }).ping() }),
 };

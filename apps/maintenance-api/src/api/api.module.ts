@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { ApiConfig } from '../config';
+import { LiveController } from '../live/live.controller';
+import { LiveEventsService } from '../live/live-events.service';
 import { OverlapModule } from '../overlap/overlap.module';
 import { API_OPTIONS } from './api.options';
 import { ApiAuthGuard } from './auth/api-auth.guard';
@@ -18,6 +20,10 @@ import { NoticeService } from './notices/notice.service';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
+/** The API's controllers (the OpenAPI document lists their routes). */
+export const API_CONTROLLERS = [MaintenancesController, ProvidersController, CircuitsController, RedundancyGroupsController, NoticesController, CalendarController];
+
+
 /** The REST API under /api/v1 (tokens, validation, one exception filter) and the overlap alerts it shares with the intake. */
 @Module({})
 export class ApiModule {
@@ -25,7 +31,8 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [OverlapModule.forRoot({ includeNoImpact: config.OVERLAP_INCLUDE_NO_IMPACT, now: nowSeconds })],
-      controllers: [MaintenancesController, ProvidersController, CircuitsController, RedundancyGroupsController, NoticesController, CalendarController],
+      // The web page's live feed (live/) shares the token guard; it is not in the OpenAPI document.
+      controllers: [...API_CONTROLLERS, LiveController],
       providers: [
         {
           provide: API_OPTIONS,
@@ -39,6 +46,7 @@ export class ApiModule {
         InventoryService,
         NoticeService,
         CalendarService,
+        LiveEventsService,
       ],
     };
   }

@@ -1,5 +1,6 @@
+import type { INestApplication, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { ApiModule } from './api.module';
@@ -20,6 +21,12 @@ export function configureApi(app: NestFastifyApplication): void {
   app.getHttpAdapter()
     .getInstance()
     .addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: CSV_LIMIT_BYTES }, (_req, body, done) => done(null, body));
+  const document = openApiDocument(app);
+  SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json`, yamlDocumentUrl: `${DOCS_PATH}-yaml` });
+}
+
+/** The API's OpenAPI document (also written by `npm run web:api-types` for the web page's types). */
+export function openApiDocument(app: INestApplication, include: Type[] = [ApiModule]): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Maintwatch maintenance-api')
     .setDescription(
@@ -31,6 +38,5 @@ export function configureApi(app: NestFastifyApplication): void {
     .addBearerAuth()
     .addApiKey({ type: 'apiKey', in: 'query', name: 'token' }, 'token')
     .build();
-  const document = SwaggerModule.createDocument(app, config, { include: [ApiModule] });
-  SwaggerModule.setup(DOCS_PATH, app, cleanupOpenApiDoc(document), { jsonDocumentUrl: `${DOCS_PATH}-json`, yamlDocumentUrl: `${DOCS_PATH}-yaml` });
+  return cleanupOpenApiDoc(SwaggerModule.createDocument(app, config, { include }));
 }

@@ -1,5 +1,5 @@
 import { Body, Delete, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, getSchemaPath } from '@nestjs/swagger';
 import { ApiResource } from '../api-controller.decorator';
 import { ErrorDto } from '../dto/error.dto';
 import { CreateProviderDto, ProviderViewDto, UpdateProviderDto } from '../dto/inventory.dto';
@@ -13,7 +13,8 @@ export class ProvidersController {
 
   @Get()
   @ApiOperation({ summary: 'Every provider (built-in defaults with the edits applied)' })
-  @ApiOkResponse({ type: [ProviderViewDto] })
+  // An array of a zod DTO is not renamed to its schema id by cleanupOpenApiDoc: referenced by id.
+  @ApiOkResponse({ schema: { type: 'array', items: { $ref: getSchemaPath('Provider') } } })
   list() {
     return this.inventory.providers();
   }
