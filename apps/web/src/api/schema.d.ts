@@ -485,7 +485,20 @@ export interface components {
             bgpGroup?: string;
             bgpNeighbor?: string;
             device: string;
+            drain?: components["schemas"]["DrainPolicy"];
             interface?: string;
+        };
+        DrainPolicy: {
+            /** @default 5 */
+            confirmMinutes: number;
+            /** @default true */
+            dryRun: boolean;
+            /** @default 10 */
+            graceMinutes: number;
+            /** @default 15 */
+            leadMinutes: number;
+            /** @enum {string} */
+            method: "graceful-shutdown" | "deactivate-neighbor" | "disable-interface";
         };
         Error: {
             error: string;
