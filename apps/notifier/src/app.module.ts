@@ -4,6 +4,7 @@ import { DeliveryService, ROUTING } from './delivery/delivery.service';
 import { DeliveryStore } from './delivery/delivery.store';
 import { NotifierMetrics } from './delivery/notifier.metrics';
 import { DeviceEventConsumer } from './events/device-event.consumer';
+import { DrainStepConsumer } from './events/drain-step.consumer';
 import { LifecycleConsumer } from './events/lifecycle.consumer';
 
 /** The notifier service: events in, routed, delivered to Slack, Teams, webhooks or the console. */
@@ -13,7 +14,7 @@ export class AppModule {
   static forRoot(config: NotifierConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [LifecycleConsumer, DeviceEventConsumer],
+      controllers: [LifecycleConsumer, DeviceEventConsumer, DrainStepConsumer],
       providers: [{ provide: ROUTING, useValue: routingOf(config) }, DeliveryStore, NotifierMetrics, DeliveryService],
     };
   }

@@ -7,6 +7,8 @@ import { UNPARSED_CONSUMER } from './replay/replay';
 export { UNPARSED_CONSUMER };
 /** Durable consumer of the junos-gateway's device events (the "device-event" routing event). */
 export const DEVICE_EVENTS_CONSUMER = 'notifier-device-events';
+/** Durable consumer of the junos-gateway's drain steps (the "drain" routing event). */
+export const DRAIN_STEPS_CONSUMER = 'notifier-drain-steps';
 
 /**
  * The notifier as a service: every lifecycle event and every unparsed notice, each on its own
@@ -25,5 +27,6 @@ export const notifierService: ServiceDefinition<typeof notifierConfig> = {
     { stream: 'MAINTENANCE', durable: CONSUMERS.notifierEvents, filterSubject: SUBJECTS.maintenanceEventAll, concurrency: config.NOTIFIER_CONCURRENCY, ackWaitMs: 10_000, startAt: 'new' },
     { stream: 'NOTICES', durable: UNPARSED_CONSUMER, filterSubject: SUBJECTS.noticeUnparsed, concurrency: config.NOTIFIER_CONCURRENCY, ackWaitMs: 10_000, startAt: 'new' },
     { stream: 'DEVICE', durable: DEVICE_EVENTS_CONSUMER, filterSubject: SUBJECTS.deviceEventAll, concurrency: config.NOTIFIER_CONCURRENCY, ackWaitMs: 10_000, startAt: 'new' },
+    { stream: 'DEVICE', durable: DRAIN_STEPS_CONSUMER, filterSubject: SUBJECTS.drainStepAll, concurrency: config.NOTIFIER_CONCURRENCY, ackWaitMs: 10_000, startAt: 'new' },
   ],
 };

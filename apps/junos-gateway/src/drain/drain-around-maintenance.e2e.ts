@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { lifecycleEventId, SUBJECTS, type DrainPolicy, type LifecycleEvent, type LifecycleType, type MaintenanceSnapshot } from '@maintwatch/contracts';
-import { startJunosSimulator, until, type JunosSimulator } from '@maintwatch/testing';
+import { buildApp, sharedNatsUrl, startApp, startFakeSlack, startJunosSimulator, until, type AppProcess, type FakeSlack, type JunosSimulator } from '@maintwatch/testing';
 import type { DrainJob } from '@maintwatch/persistence';
 import { startGateway, type GatewayStack } from '../testing/gateway-harness';
 
@@ -62,6 +62,8 @@ describe('junos-gateway - drain and restore around a maintenance', () => {
   let sim: JunosSimulator;
   let gw: GatewayStack;
   let env: Record<string, string>;
+  let slack: FakeSlack;
+  let notifier: AppProcess;
 
   const publish = (e: LifecycleEvent) => gw.bus.publish(SUBJECTS.maintenanceEvent(e.type), e, { msgId: e.eventId });
   const job = async (m: MaintenanceSnapshot): Promise<DrainJob | undefined> => (await gw.store.repos.drains.forMaintenance(m.providerType, m.maintenanceId))[0];
@@ -80,6 +82,13 @@ describe('junos-gateway - drain and restore around a maintenance', () => {
     env = { JUNOS_DEVICES_FILE: inventory, JUNOS_HOST_KEYS_FILE: join(dir, 'keys.json'), EDGE1_PASSWORD: sim.users.lab, DRAIN_TICK_MS: '200', DRAIN_SETTLE_SECONDS: '0', DRAIN_ESTABLISH_SECONDS: '10' };
     process.env.EDGE1_PASSWORD = sim.users.lab;
     gw = await startGateway(env);
+    // The notifier announces every drain step to Slack (the gateway has no chat client).
+    slack = await startFakeSlack({ channels: ['C_NET'] });
+    const routes = join(dir, 'routes.yaml');
+    writeFileSync(routes, yaml.dump({ destinations: { slack: { type: 'slack-webhook', urlEnv: 'SPEC_SLACK_URL', rateLimit: { perSecond: 50 } } }, routes: [{ name: 'drains', events: ['drain'], destinations: ['slack'] }] }));
+    buildApp('notifier');
+    notifier = await startApp('notifier', { NATS_URL: sharedNatsUrl(), NATS_NAMESPACE: gw.ns, NOTIFIER_ROUTES_FILE: routes, SPEC_SLACK_URL: slack.webhookUrl('C_NET') });
+    await until(async () => (await fetch(`${notifier.url}/readyz`)).status === 200, 20_000, 'notifier ready');
   });
   beforeEach(() => {
     sim.state.running = [...BASELINE];
@@ -87,6 +96,8 @@ describe('junos-gateway - drain and restore around a maintenance', () => {
     sim.state.commits.length = 0;
   });
   afterAll(async () => {
+    await notifier?.stop();
+    await slack?.close();
     await gw?.stop();
     await sim?.stop();
     delete process.env.EDGE1_PASSWORD;
@@ -119,6 +130,11 @@ describe('junos-gateway - drain and restore around a maintenance', () => {
       const subjects = info.state.subjects ?? {};
       return ['drained', 'restored'].every((s) => (subjects[gw.bus.ns.subject(`device.drain.v1.${s}`)] ?? 0) >= 1);
     }, 15_000, 'drain steps published');
+    // ... and posted to Slack by the notifier, the diff with them.
+    await until(() => slack.messages('C_NET').some((msg) => JSON.stringify(msg).includes(`Circuit drain restored: zayo ${m.maintenanceId}`)), 20_000, 'restore posted');
+    const posted = slack.messages('C_NET').map((msg) => JSON.stringify(msg));
+    const drainedPost = posted.find((p) => p.includes(`Circuit drain drained: zayo ${m.maintenanceId} on edge1`));
+    expect(drainedPost).toContain(`+ set apply-groups ${group}`);
   });
 
   it('applies once when the same event is delivered twice and a second event arrives mid-flow', async () => {

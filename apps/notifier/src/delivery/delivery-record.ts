@@ -48,7 +48,7 @@ export type DeliveryRecord = z.infer<typeof DeliveryRecord>;
 /** The event a delivery is about, stored once under `e.<eventId>`. */
 export const EventEntry = z.object({
   eventId: z.string(),
-  kind: z.enum(['lifecycle', 'unparsed', 'device']),
+  kind: z.enum(['lifecycle', 'unparsed', 'device', 'drain']),
   subject: z.string(),
   stream: z.string(),
   streamSeq: z.number().int().nonnegative(),

@@ -3,8 +3,8 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import type { DeadLetter } from '@maintwatch/contracts';
 import { Bus, TransientError } from '@maintwatch/messaging';
 import { DeliveryStoreError } from '../errors';
-import { DeviceEvent, LifecycleEvent, NoticeUnparsed } from '@maintwatch/contracts';
-import { deviceNotification, lifecycleNotification, unparsedNotification, type NotificationEvent } from '../rendering/notification';
+import { DeviceEvent, DrainStepEvent, LifecycleEvent, NoticeUnparsed } from '@maintwatch/contracts';
+import { deviceNotification, drainNotification, lifecycleNotification, unparsedNotification, type NotificationEvent } from '../rendering/notification';
 import { destinationsFor } from '../routing/router';
 import type { Routing } from '../routing/routing-file';
 import { channelFor } from './channels/channel.factory';
@@ -105,7 +105,7 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
         streamSeq: origin.streamSeq,
         correlationId: origin.correlationId,
         receivedAt: now,
-        payload: n.kind === 'lifecycle' ? n.event : n.kind === 'device' ? n.device : n.notice,
+        payload: n.kind === 'lifecycle' ? n.event : n.kind === 'device' ? n.device : n.kind === 'drain' ? n.drain : n.notice,
       };
       await this.store.putEvent(entry);
       if (!this.events.has(n.eventId)) this.remember(entry, n);
@@ -185,6 +185,10 @@ function toNotification(entry: EventEntry): NotificationEvent | undefined {
   if (entry.kind === 'lifecycle') {
     const e = LifecycleEvent.safeParse(entry.payload);
     return e.success ? lifecycleNotification(e.data) : undefined;
+  }
+  if (entry.kind === 'drain') {
+    const d = DrainStepEvent.safeParse(entry.payload);
+    return d.success ? drainNotification(d.data) : undefined;
   }
   if (entry.kind === 'device') {
     const d = DeviceEvent.safeParse(entry.payload);

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { DateTime, Duration } from 'luxon';
 import Mustache from 'mustache';
-import { LIFECYCLE_TYPES, type DeviceEvent, type Impact, type LifecycleEvent, type LifecycleType, type NoticeUnparsed } from '@maintwatch/contracts';
+import { LIFECYCLE_TYPES, type DeviceEvent, type DrainStepEvent, type Impact, type LifecycleEvent, type LifecycleType, type NoticeUnparsed } from '@maintwatch/contracts';
 
 /** The event types a route can name: the lifecycle types, `unparsed` and `device-event` (junos-gateway, priority 1 and 2). */
-export const NOTIFY_TYPES = [...LIFECYCLE_TYPES, 'unparsed', 'device-event'] as const;
+export const NOTIFY_TYPES = [...LIFECYCLE_TYPES, 'unparsed', 'device-event', 'drain'] as const;
 /** One routable event type. */
 export type NotifyType = (typeof NOTIFY_TYPES)[number];
 
@@ -12,7 +12,8 @@ export type NotifyType = (typeof NOTIFY_TYPES)[number];
 export type NotificationEvent =
   | { kind: 'lifecycle'; eventId: string; type: LifecycleType; event: LifecycleEvent }
   | { kind: 'unparsed'; eventId: string; type: 'unparsed'; notice: NoticeUnparsed }
-  | { kind: 'device'; eventId: string; type: 'device-event'; device: DeviceEvent };
+  | { kind: 'device'; eventId: string; type: 'device-event'; device: DeviceEvent }
+  | { kind: 'drain'; eventId: string; type: 'drain'; drain: DrainStepEvent };
 
 /** Event id of an unparsed notice: deterministic per (notice, attempt), like lifecycle event ids. */
 export function unparsedEventId(notice: Pick<NoticeUnparsed, 'noticeId' | 'attempt'>): string {
@@ -38,6 +39,11 @@ export function deviceNotification(event: DeviceEvent): NotificationEvent | unde
   return event.priority <= 2 ? { kind: 'device', eventId: event.eventId, type: 'device-event', device: event } : undefined;
 }
 
+/** A drain or restore step of the junos-gateway as a notification (every step is announced). */
+export function drainNotification(step: DrainStepEvent): NotificationEvent {
+  return { kind: 'drain', eventId: step.stepId, type: 'drain', drain: step };
+}
+
 /** Worst first. */
 export const IMPACT_RANK: Record<Impact, number> = { OUTAGE: 3, DEGRADED: 2, 'REDUCED-REDUNDANCY': 1, 'NO-IMPACT': 0 };
 
@@ -60,6 +66,7 @@ const LABELS: Record<NotifyType, { label: string; emoji: string }> = {
   overlap: { label: 'Overlapping maintenances', emoji: '⚠️' },
   unparsed: { label: 'Notice could not be parsed', emoji: '❓' },
   'device-event': { label: 'Device event', emoji: '🚨' },
+  drain: { label: 'Circuit drain', emoji: '🛠️' },
 };
 
 /** Placeholders a destination's title / intro template may use (`{{providerName}}`). */
@@ -95,6 +102,7 @@ export const LINK_FIELDS = ['providerType', 'maintenanceId', 'eventId', 'noticeI
 export const DEFAULT_TITLE = '{{typeLabel}}: {{providerName}} {{maintenanceId}}';
 const DEFAULT_UNPARSED_TITLE = '{{typeLabel}}: {{subject}}';
 const DEFAULT_DEVICE_TITLE = '{{typeLabel}}: {{junosEvent}} on {{device}}';
+const DEFAULT_DRAIN_TITLE = '{{typeLabel}} {{status}}: {{providerName}} {{maintenanceId}} on {{device}}';
 /** Priority 2 messages show this much of the event's message (priority 1: all of it, and the detail). */
 const DEVICE_SUMMARY_CHARS = 300;
 
@@ -143,7 +151,7 @@ export function describe(n: NotificationEvent, o: ContentOptions): MessageConten
   const view = templateView(n, o);
   // Templates are plain text: no HTML escaping (each destination escapes for its own format).
   const plain = (tpl: string) => Mustache.render(tpl, view, {}, { escape: (s: string) => s });
-  const defaultTitle = n.kind === 'unparsed' ? DEFAULT_UNPARSED_TITLE : n.kind === 'device' ? DEFAULT_DEVICE_TITLE : DEFAULT_TITLE;
+  const defaultTitle = n.kind === 'unparsed' ? DEFAULT_UNPARSED_TITLE : n.kind === 'device' ? DEFAULT_DEVICE_TITLE : n.kind === 'drain' ? DEFAULT_DRAIN_TITLE : DEFAULT_TITLE;
   const title = plain(o.template?.title ?? defaultTitle).replace(/\s+/g, ' ').trim();
   const intro = o.template?.intro ? plain(o.template.intro).trim() : undefined;
   const link = (tpl: string | undefined) => (tpl ? Mustache.render(tpl, linkView(n), {}, { escape: encodeURIComponent }) : undefined);
@@ -174,6 +182,20 @@ export function describe(n: NotificationEvent, o: ContentOptions): MessageConten
       reasons: u.reasons,
       links: { notice: link(o.links.notice), calendar: undefined, maintenance: undefined },
     };
+  }
+  if (n.kind === 'drain') {
+    const d = n.drain;
+    const facts = [
+      { label: 'Step', value: `${d.step}${d.dryRun ? ' (dry-run)' : ''}` },
+      { label: 'Device', value: d.device },
+      { label: 'Circuit', value: d.circuitId },
+      { label: 'Method', value: d.method },
+      { label: 'Maintenance', value: `${d.providerType} ${d.maintenanceId}` },
+      { label: 'Window (UTC)', value: formatWindow(d.window.start, d.window.end, 'UTC') },
+    ];
+    if (o.timezone !== 'UTC') facts.push({ label: `Window (${o.timezone})`, value: formatWindow(d.window.start, d.window.end, o.timezone) });
+    const text = [d.detail, d.diff ? `Configuration change:\n${d.diff}` : undefined].filter(Boolean).join('\n\n');
+    return { ...base, facts, summary: text, changes: [], overlaps: [], circuits: [], reasons: [], links: {} };
   }
   if (n.kind === 'device') {
     const d = n.device;
@@ -264,6 +286,28 @@ export function templateView(n: NotificationEvent, o: Pick<ContentOptions, 'time
       reasons: u.reasons.join('; '),
     };
   }
+  if (n.kind === 'drain') {
+    const d = n.drain;
+    return {
+      ...common,
+      device: d.device,
+      providerType: d.providerType,
+      providerName: d.providerType,
+      maintenanceId: d.maintenanceId,
+      account: '',
+      status: d.step,
+      impact: '',
+      summary: d.detail,
+      window: formatWindow(d.window.start, d.window.end, 'UTC'),
+      windowLocal: formatWindow(d.window.start, d.window.end, o.timezone),
+      duration: formatDuration(d.window.end - d.window.start),
+      circuitCount: '1',
+      noticeId: '',
+      sender: '',
+      subject: '',
+      reasons: '',
+    };
+  }
   if (n.kind === 'device') {
     const d = n.device;
     return {
@@ -312,6 +356,7 @@ export function templateView(n: NotificationEvent, o: Pick<ContentOptions, 'time
 function linkView(n: NotificationEvent): Record<(typeof LINK_FIELDS)[number], string> {
   if (n.kind === 'unparsed') return { providerType: n.notice.providerType ?? '', maintenanceId: '', eventId: n.eventId, noticeId: n.notice.noticeId };
   if (n.kind === 'device') return { providerType: '', maintenanceId: '', eventId: n.eventId, noticeId: '' };
+  if (n.kind === 'drain') return { providerType: n.drain.providerType, maintenanceId: n.drain.maintenanceId, eventId: n.eventId, noticeId: '' };
   const m = n.event.maintenance;
   return { providerType: m.providerType, maintenanceId: m.maintenanceId, eventId: n.eventId, noticeId: n.event.noticeId ?? '' };
 }

@@ -23,6 +23,12 @@ function matches(route: Route, n: NotificationEvent, notifyNoImpact: boolean): b
     // Device events carry no provider nor circuits: only routes without those filters take them.
     return !route.providers && !route.circuits && !route.impacts && !route.redundancyGroups;
   }
+  if (n.kind === 'drain') {
+    // A drain step names its provider and circuit; impacts and groups are the maintenance's.
+    if (route.impacts || route.redundancyGroups) return false;
+    if (route.providers && !route.providers.has(n.drain.providerType.toLowerCase())) return false;
+    return !route.circuits || route.circuits.has(n.drain.circuitId.toLowerCase());
+  }
   if (n.kind === 'unparsed') {
     if (route.circuits || route.impacts || route.redundancyGroups) return false;
     return !route.providers || (n.notice.providerType !== undefined && route.providers.has(n.notice.providerType.toLowerCase()));

@@ -141,7 +141,7 @@ describe(loadRoutingFile.name, () => {
     expect(got).toEqual([
       'destinations.odd.type: type must be one of slack-webhook, slack-api, teams, webhook, console',
       'destinations.t: unknown key "colour"',
-      'routes.0.events.1: must be one of new, updated, rescheduled, cancelled, starting-soon, started, ended, overlap, unparsed, device-event',
+      'routes.0.events.1: must be one of new, updated, rescheduled, cancelled, starting-soon, started, ended, overlap, unparsed, device-event, drain',
       'routes.0.impacts.0: must be one of NO-IMPACT, REDUCED-REDUNDANCY, DEGRADED, OUTAGE',
     ]);
     const second = problems(() =>

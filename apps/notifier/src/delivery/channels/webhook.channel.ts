@@ -28,6 +28,8 @@ export interface WebhookBody {
   notice?: unknown;
   /** The DeviceEvent as published on device.event.v1.<kind>. */
   device?: unknown;
+  /** The DrainStepEvent as published on device.drain.v1.<step>. */
+  drain?: unknown;
 }
 
 /**
@@ -54,7 +56,7 @@ export class WebhookChannel implements Channel {
       text: plainText(content),
       facts: content.facts,
       links: content.links,
-      ...(ctx.event.kind === 'lifecycle' ? { event: ctx.event.event } : ctx.event.kind === 'device' ? { device: ctx.event.device } : { notice: ctx.event.notice }),
+      ...(ctx.event.kind === 'lifecycle' ? { event: ctx.event.event } : ctx.event.kind === 'device' ? { device: ctx.event.device } : ctx.event.kind === 'drain' ? { drain: ctx.event.drain } : { notice: ctx.event.notice }),
     };
     const body = JSON.stringify(payload);
     const headers: Record<string, string> = {
