@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Subject, type Observable } from 'rxjs';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { ReplaySubject, Subject, type Observable } from 'rxjs';
 import { LifecycleEvent, SUBJECTS } from '@maintwatch/contracts';
 import { Bus } from '@maintwatch/messaging';
 
@@ -21,9 +21,10 @@ export interface LiveEvent {
  * not connected reloads what it shows when it connects, so nothing needs replaying.
  */
 @Injectable()
-export class LiveEventsService implements OnModuleInit, OnApplicationShutdown {
+export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger(LiveEventsService.name);
   private readonly subject = new Subject<LiveEvent>();
+  private readonly closing$ = new ReplaySubject<void>(1);
   private sub?: { unsubscribe(): void };
 
   constructor(@Inject(Bus) private readonly bus: Bus) {}
@@ -58,7 +59,16 @@ export class LiveEventsService implements OnModuleInit, OnApplicationShutdown {
     return this.subject.asObservable();
   }
 
-  onApplicationShutdown(): void {
+  /** Emits once when the service stops: open streams end then, so that the HTTP server can close. */
+  closing(): Observable<void> {
+    return this.closing$.asObservable();
+  }
+
+  // Before the HTTP server closes (Nest calls this first): an open stream would otherwise hold
+  // the server, and the shutdown, until the forced exit.
+  onModuleDestroy(): void {
+    this.closing$.next();
+    this.closing$.complete();
     this.sub?.unsubscribe();
     this.subject.complete();
   }

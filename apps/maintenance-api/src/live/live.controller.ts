@@ -1,6 +1,6 @@
 import { Get, Inject, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { interval, map, merge, type Observable } from 'rxjs';
+import { interval, map, merge, takeUntil, type Observable } from 'rxjs';
 import { ApiResource } from '../api/api-controller.decorator';
 import { CurrentPrincipal, type Principal } from '../api/auth/api-auth.guard';
 import { LiveEventsService } from './live-events.service';
@@ -30,6 +30,6 @@ export class LiveController {
     return merge(
       this.live.events().pipe(map((e): MessageEvent => ({ id: e.eventId, type: 'maintenance', data: e }))),
       interval(HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'heartbeat', data: {} }))),
-    );
+    ).pipe(takeUntil(this.live.closing()));
   }
 }

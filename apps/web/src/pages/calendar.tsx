@@ -23,6 +23,8 @@ export function CalendarPage() {
       const impact = worstImpact(m);
       return {
         id: m.id,
+        // A link: the event is reachable with the keyboard, and opens in a new tab on middle-click.
+        url: `/maintenances/${m.id}`,
         title: `${m.providerType} ${m.maintenanceId} (${impact}${m.status === 'CANCELLED' ? ', cancelled' : ''})`,
         start: m.start * 1000,
         end: m.end * 1000,
