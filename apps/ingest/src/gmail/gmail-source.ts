@@ -1,7 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
-// Only the Gmail API of googleapis: the package entry loads every Google API (about a second of
-// start-up); this module is the same client, and its `auth` the same google-auth-library classes.
-import { auth as googleAuth, gmail as gmailApi, type gmail_v1 } from 'googleapis/build/src/apis/gmail';
+// @googleapis/gmail: Google's generated Gmail client alone (not all of googleapis); its `auth`
+// is google-auth-library's classes, through googleapis-common.
+import { auth as googleAuth, gmail as gmailApi, type gmail_v1 } from '@googleapis/gmail';
 import { CursorStoreError, SourceError } from '../errors';
 import type { CursorStore, GmailCursor } from '../cursors/cursor-store';
 import { senderAllowed, type NoticePublisher } from '../publishing/notice-publisher';
