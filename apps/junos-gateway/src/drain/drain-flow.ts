@@ -93,6 +93,7 @@ export class DrainFlow {
       }
       await this.preChecks(device, job);
       await device.lock();
+      let unlocked = false;
       try {
         await device.loadSet(plan.apply);
         await device.commitCheck();
@@ -111,11 +112,15 @@ export class DrainFlow {
         await this.options.sleep(this.options.settleSeconds * 1000);
         await this.postChecks(device, job);
         await device.commit(`${plan.log} confirmed`);
+        // The device is released before the job says "drained": whoever reads that state (an
+        // operator, a restore) finds the candidate unlocked.
+        await device.unlock();
+        unlocked = true;
         await this.jobs.transition(job.id, ['confirming'], 'drained', { detail: 'drained and confirmed', confirmDeadline: null, releaseLease: true });
         await this.record(job, 'drained', `drained and confirmed; restore at ${new Date(job.restoreAt * 1000).toISOString()}`, diff);
       } finally {
         if (!committed) await device.discard();
-        await device.unlock();
+        if (!unlocked) await device.unlock();
       }
     } catch (err) {
       await this.failed(job, committed, err);
@@ -154,6 +159,7 @@ export class DrainFlow {
       }
       if (!(await this.jobs.transition(job.id, ['drained'], 'restoring'))) return;
       await device.lock();
+      let unlocked = false;
       try {
         await device.loadSet(undo);
         await device.commitCheck();
@@ -165,11 +171,13 @@ export class DrainFlow {
         await this.record(job, 'restore-committed-confirmed', `restore committed with a ${minutes}-minute confirm timeout`, diff);
         await this.awaitEstablished(device, job);
         await device.commit(`${plan.log} restore confirmed`);
+        await device.unlock();
+        unlocked = true;
         await this.jobs.transition(job.id, ['restore-confirming'], 'restored', { detail: 'restored and confirmed', confirmDeadline: null, releaseLease: true });
         await this.record(job, 'restored', 'restored and confirmed', diff);
       } finally {
         if (!committed) await device.discard();
-        await device.unlock();
+        if (!unlocked) await device.unlock();
       }
     } catch (err) {
       if (committed) {
