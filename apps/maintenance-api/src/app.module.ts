@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { PersistenceModule } from '@maintwatch/persistence';
 import type { ApiConfig } from './config';
 import { ApiModule } from './api/api.module';
+import { AuthenticationModule } from './authentication/authentication-policy';
 import { FaultsModule } from './faults/faults.module';
 import { IntakeModule } from './intake/intake.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
@@ -24,6 +25,7 @@ export class AppModule {
           applicationName: 'maintenance-api',
         }),
         FaultsModule.forRoot(config.FAILPOINTS),
+        AuthenticationModule.forRoot(config.ALLOW_UNAUTHENTICATED_PROVIDERS),
         ProvidersModule,
         LifecycleModule.forRoot({
           outboxPollMs: config.OUTBOX_POLL_MS,

@@ -50,6 +50,14 @@ export const apiConfig = serviceEnv(3000).extend({
   /** Events published per relay transaction. */
   OUTBOX_BATCH: z.coerce.number().int().min(1).max(10_000).default(256),
   /**
+   * Provider types whose maintenances devices may be acted on for without an authenticated
+   * notice (providers that do not sign their mail), comma-separated; "*" for every provider.
+   */
+  ALLOW_UNAUTHENTICATED_PROVIDERS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  /**
    * Crash tests only: comma-separated points where the process kills itself with SIGKILL
    * (failpoints, as in etcd and TiKV), e.g. relay-after-publish. Never set in production.
    */

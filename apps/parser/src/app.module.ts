@@ -1,6 +1,21 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { cachingResolver } from './authenticity/verify-authenticity';
+import type { ParserConfig } from './config';
 import { ParsingModule } from './parsing/parsing.module';
 
 /** The parser service: stateless, raw notices in, maintenances out. */
-@Module({ imports: [ParsingModule] })
-export class AppModule {}
+@Module({})
+export class AppModule {
+  static forRoot(config: ParserConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ParsingModule.forRoot({
+          verifyDkim: config.PARSER_DKIM_VERIFY,
+          trustedAuthservIds: config.PARSER_TRUSTED_AUTHSERV_IDS,
+          resolver: cachingResolver({ servers: config.PARSER_DNS_SERVERS, timeoutMs: config.PARSER_DNS_TIMEOUT_MS }),
+        }),
+      ],
+    };
+  }
+}

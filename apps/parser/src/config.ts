@@ -10,6 +10,23 @@ export const parserConfig = serviceEnv(3002).extend({
   /** How long a notice taken by a replica that died stays invisible before another replica gets it
    *  (a live handler extends it with working() every third of it). */
   PARSER_ACK_WAIT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+  /** Verify the DKIM signatures of provider notices (DNS lookups of the selectors' keys). */
+  PARSER_DKIM_VERIFY: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** authserv-ids of the MTAs whose topmost Authentication-Results header is believed (comma-separated). */
+  PARSER_TRUSTED_AUTHSERV_IDS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  /** DNS servers for DKIM key lookups (comma-separated; default the system's). */
+  PARSER_DNS_SERVERS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  /** Timeout of one DKIM key lookup. */
+  PARSER_DNS_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2000),
 });
 /** The parser's validated config. */
 export type ParserConfig = z.output<typeof parserConfig>;

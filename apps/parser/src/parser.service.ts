@@ -7,7 +7,7 @@ import { parserConfig } from './config';
 export const parserService: ServiceDefinition<typeof parserConfig> = {
   name: 'parser',
   config: parserConfig,
-  module: () => AppModule,
+  module: (config) => AppModule.forRoot(config),
   consumers: (config) => [
     {
       stream: 'NOTICES',

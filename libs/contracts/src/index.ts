@@ -4,4 +4,5 @@ export * from './notices';
 export * from './lifecycle';
 export * from './device';
 export * from './deadletter';
+export * from './authenticity';
 export * from './contracts';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { Authenticity } from './authenticity';
 import { HEADERS } from './names';
 import { Maintenance } from './maintenance';
 
@@ -107,6 +108,8 @@ export const MaintenanceParsed = z.strictObject({
   providerType: z.string().regex(/^[a-z0-9-]+$/),
   parsers: z.array(nonEmpty).min(1),
   maintenance: Maintenance,
+  /** Whether the notice is authenticated for the provider's domain (absent: not checked). */
+  authenticity: Authenticity.optional(),
 });
 /** A parsed maintenance envelope. */
 export type MaintenanceParsed = z.infer<typeof MaintenanceParsed>;

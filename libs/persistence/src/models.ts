@@ -1,4 +1,4 @@
-import type { DeviceBinding, Impact, MaintenanceStatus } from '@maintwatch/contracts';
+import type { Authenticity, DeviceBinding, Impact, MaintenanceStatus } from '@maintwatch/contracts';
 import type { CircuitType } from './entities/circuit.entity';
 import type { ClockPhase } from './entities/maintenance.entity';
 import type { NoteLevel } from './entities/note.entity';
@@ -58,6 +58,8 @@ export interface MaintenanceRecord {
   replacesId?: string;
   replacedById?: string;
   lastNoticeId?: string;
+  /** How the notice that last set the maintenance was authenticated (absent: not checked). */
+  authenticity?: Authenticity;
   createdAt: number;
   updatedAt: number;
 }

@@ -70,7 +70,7 @@ export class DrainFlow {
         await this.record(job, 'cancelled', 'the window ended before the drain ran: nothing applied');
       return;
     }
-    if (!job.authenticated) return this.refuse(job, 'not-acted-on', 'not acted on: unauthenticated (no notice of this maintenance is authenticated for the provider\'s domain)');
+    if (!job.authenticated) return this.refuse(job, 'not-acted-on', 'not acted on: unauthenticated (the notice that set this maintenance is not authenticated for the provider\'s domain: see the maintenance\'s authentication in maintenance-api)');
     if (job.lastPath) return this.refuse(job, 'not-acted-on', `not acted on: last path (every circuit of ${job.circuitId}'s redundancy group is in this maintenance); a human decides`);
     let plan: DrainPlan;
     try {

@@ -34,6 +34,7 @@ import {
 } from '../lifecycle/lifecycle-rules';
 import { OutboxSignal } from '../lifecycle/outbox-signal';
 import { DetectOverlapsUseCase } from '../overlap/detect-overlaps.use-case';
+import { AuthenticationPolicy } from '../authentication/authentication-policy';
 import { ProviderDirectory } from '../providers/provider-directory';
 import { INTAKE_OPTIONS, type IntakeOptions } from './intake.options';
 import { MicroBatcher } from './micro-batcher';
@@ -114,6 +115,8 @@ export class ApplyParsedUseCase {
     @Inject(Failpoints) private readonly failpoints: Failpoints,
     @Inject(MetricsService) metrics: MetricsService,
     @Optional() @Inject(DetectOverlapsUseCase) private readonly overlaps?: DetectOverlapsUseCase,
+    // Absent (unit tests): nothing is allowed unauthenticated.
+    @Optional() @Inject(AuthenticationPolicy) private readonly authentication: AuthenticationPolicy = new AuthenticationPolicy(),
   ) {
     this.outcomes = metrics.counter({
       name: 'maintwatch_api_parsed_total',
@@ -266,6 +269,7 @@ export class ApplyParsedUseCase {
       outcome,
       parsers: p.parsers,
       maintenance: m,
+      ...(p.authenticity ? { authenticity: p.authenticity } : {}),
     });
     return { outcome, maintenanceId: st.row.id, events: b.events.slice(before).map((e) => e.event.type) };
   }
@@ -291,6 +295,7 @@ export class ApplyParsedUseCase {
         version: 1,
         phase: first.phase,
         lastNoticeId: p.noticeId,
+        ...(p.authenticity ? { authenticity: p.authenticity } : {}),
         createdAt: b.now,
         updatedAt: b.now,
       },
@@ -351,7 +356,8 @@ export class ApplyParsedUseCase {
     const changes = changesBetween(before, after);
     st.dirty = true;
     if (changes.length === 0) {
-      st.row = { ...current, sequence: m.sequence, stamp: m.stamp, uid: m.uid, lastNoticeId: p.noticeId };
+      // The same maintenance again: it now stands on this notice's authentication.
+      st.row = { ...current, sequence: m.sequence, stamp: m.stamp, uid: m.uid, lastNoticeId: p.noticeId, authenticity: p.authenticity };
       return 'no-change';
     }
     const windowMoved = m.start !== current.start || m.end !== current.end;
@@ -371,6 +377,9 @@ export class ApplyParsedUseCase {
       version: current.version + 1,
       phase: transitions.phase,
       lastNoticeId: p.noticeId,
+      // What devices may be done for follows the notice that set the maintenance as it now is:
+      // an unauthenticated reschedule of an authenticated maintenance is not acted on.
+      authenticity: p.authenticity,
       updatedAt: b.now,
     };
     if (changes.some((c) => c.field === 'circuits')) {
@@ -450,6 +459,7 @@ export class ApplyParsedUseCase {
       groupSizes: b.groupSizes,
       replaces: name(st.row.replacesId),
       replacedBy: name(st.row.replacedById),
+      authentication: this.authentication.of(st.row),
     });
     b.events.push({ event: lifecycleEvent(type, snapshot, b.now, extra), maintenanceId: st.row.id, ...(correlationId ? { correlationId } : {}) });
   }

@@ -99,6 +99,8 @@ export interface SnapshotContext {
   /** The provider's maintenance ids of the linked maintenances. */
   replaces?: string;
   replacedBy?: string;
+  /** Whether devices may be acted on for it (AuthenticationPolicy). */
+  authentication?: MaintenanceSnapshot['authentication'];
 }
 
 /** The redundancy groups the impacts touch (for groupSizes). */
@@ -142,6 +144,7 @@ export function snapshotOf(m: MaintenanceRecord, ctx: SnapshotContext): Maintena
   if (ctx.replaces) snapshot.replaces = ctx.replaces;
   if (ctx.replacedBy) snapshot.replacedBy = ctx.replacedBy;
   if (m.acknowledged) snapshot.acknowledged = m.acknowledged;
+  if (ctx.authentication) snapshot.authentication = ctx.authentication;
   return snapshot;
 }
 

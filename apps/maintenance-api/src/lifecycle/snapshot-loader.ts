@@ -1,13 +1,18 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { MaintenanceSnapshot } from '@maintwatch/contracts';
 import type { ImpactRecord, MaintenanceRecord, Repositories } from '@maintwatch/persistence';
+import { AuthenticationPolicy } from '../authentication/authentication-policy';
 import { ProviderDirectory } from '../providers/provider-directory';
 import { groupsOf, snapshotOf } from './lifecycle-rules';
 
 /** Builds event snapshots inside a transaction, reading only what the caller does not already have. */
 @Injectable()
 export class SnapshotLoader {
-  constructor(@Inject(ProviderDirectory) private readonly providers: ProviderDirectory) {}
+  constructor(
+    @Inject(ProviderDirectory) private readonly providers: ProviderDirectory,
+    // Absent (unit tests): nothing is allowed unauthenticated.
+    @Optional() @Inject(AuthenticationPolicy) private readonly authentication: AuthenticationPolicy = new AuthenticationPolicy(),
+  ) {}
 
   /** The snapshot of `m`; `impacts` and the linked maintenances' ids are read when not given. */
   async snapshot(
@@ -28,6 +33,7 @@ export class SnapshotLoader {
       groupSizes,
       replaces: await linkId(m.replacesId),
       replacedBy: await linkId(m.replacedById),
+      authentication: this.authentication.of(m),
     });
   }
 }

@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SUBJECTS, type RawNotice } from '@maintwatch/contracts';
 import { Bus } from '@maintwatch/messaging';
 import { parseMail, type ParseOutcome } from '@maintwatch/providers';
+import { AUTHENTICITY_OPTIONS } from '../authenticity/authenticity.options';
+import { verifyAuthenticity, type AuthenticityOptions } from '../authenticity/verify-authenticity';
 import { ParserMetrics } from './parser.metrics';
 import { ProviderOverridesService } from './provider-overrides.service';
 
@@ -18,12 +20,14 @@ export class ParseNoticeUseCase {
     @Inject(Bus) private readonly bus: Bus,
     @Inject(ProviderOverridesService) private readonly providers: ProviderOverridesService,
     @Inject(ParserMetrics) private readonly metrics: ParserMetrics,
+    @Inject(AUTHENTICITY_OPTIONS) private readonly authenticity: AuthenticityOptions,
   ) {}
 
   async execute(notice: RawNotice): Promise<ParseOutcome> {
     const { meta } = notice;
     const started = process.hrtime.bigint();
-    const outcome = await parseMail(Buffer.from(notice.body.buffer, notice.body.byteOffset, notice.body.byteLength), {
+    const raw = Buffer.from(notice.body.buffer, notice.body.byteOffset, notice.body.byteLength);
+    const outcome = await parseMail(raw, {
       registry: this.providers.registry(),
       providerHint: meta.providerHint,
     });
@@ -32,7 +36,10 @@ export class ParseNoticeUseCase {
     const base = `${meta.noticeId}#${meta.attempt}`;
     const correlationId = meta.correlationId;
     switch (outcome.kind) {
-      case 'parsed':
+      case 'parsed': {
+        // Deterministic for the same bytes (DNS aside: a temperror may become pass on a redelivery).
+        const authenticity = await verifyAuthenticity(raw, this.providers.registry().get(outcome.providerType)?.senders ?? [], this.authenticity);
+        this.metrics.authenticity(outcome.providerType, authenticity.verdict);
         for (const [index, maintenance] of outcome.maintenances.entries()) {
           await this.bus.publish(
             SUBJECTS.maintenanceParsed,
@@ -44,11 +51,13 @@ export class ParseNoticeUseCase {
               providerType: outcome.providerType,
               parsers: outcome.parsers.length ? outcome.parsers : ['unknown'],
               maintenance,
+              authenticity,
             },
             { msgId: `${base}/parsed/${index}`, correlationId },
           );
         }
         break;
+      }
       case 'unparsed':
         await this.bus.publish(
           SUBJECTS.noticeUnparsed,

@@ -7,6 +7,7 @@ import type { Counter, Histogram } from 'prom-client';
 export class ParserMetrics {
   private readonly notices: Counter<'provider' | 'outcome'>;
   private readonly seconds: Histogram<'provider'>;
+  private readonly verdicts: Counter<'provider' | 'verdict'>;
 
   constructor(@Inject(MetricsService) metrics: MetricsService) {
     this.notices = metrics.counter({
@@ -20,6 +21,16 @@ export class ParserMetrics {
       labelNames: ['provider'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
     });
+    this.verdicts = metrics.counter({
+      name: 'maintwatch_parser_authenticity_total',
+      help: 'Parsed notices by authenticity verdict (pass, fail, none, temperror), per provider',
+      labelNames: ['provider', 'verdict'],
+    });
+  }
+
+  /** Records one parsed notice's authenticity verdict. */
+  authenticity(provider: string, verdict: string): void {
+    this.verdicts.inc({ provider, verdict });
   }
 
   /** Records one notice's outcome. */

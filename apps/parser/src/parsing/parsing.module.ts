@@ -1,12 +1,19 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AUTHENTICITY_OPTIONS } from '../authenticity/authenticity.options';
+import type { AuthenticityOptions } from '../authenticity/verify-authenticity';
 import { NoticeConsumer } from './notice.consumer';
 import { ParseNoticeUseCase } from './parse-notice.use-case';
 import { ParserMetrics } from './parser.metrics';
 import { ProviderOverridesService } from './provider-overrides.service';
 
 /** Raw notice in, maintenances / unparsed / ignored out. */
-@Module({
-  controllers: [NoticeConsumer],
-  providers: [ParseNoticeUseCase, ProviderOverridesService, ParserMetrics],
-})
-export class ParsingModule {}
+@Module({})
+export class ParsingModule {
+  static forRoot(authenticity: AuthenticityOptions): DynamicModule {
+    return {
+      module: ParsingModule,
+      controllers: [NoticeConsumer],
+      providers: [ParseNoticeUseCase, ProviderOverridesService, ParserMetrics, { provide: AUTHENTICITY_OPTIONS, useValue: authenticity }],
+    };
+  }
+}

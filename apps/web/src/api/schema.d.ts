@@ -533,6 +533,12 @@ export interface components {
                 at: number;
                 by: string;
             };
+            /** @description whether the notice that set the maintenance is authenticated for the provider's domain, and so whether devices may be acted on for it */
+            authentication: {
+                actionable: boolean;
+                authenticated: boolean;
+                reason: string;
+            };
             circuits: {
                 /** @description the inventory circuit, when known */
                 circuit?: components["schemas"]["Circuit"];

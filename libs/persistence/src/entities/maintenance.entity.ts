@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn, type Relation } from 'typeorm';
-import type { MaintenanceStatus } from '@maintwatch/contracts';
+import type { Authenticity, MaintenanceStatus } from '@maintwatch/contracts';
 import { ProviderEntity } from './provider.entity';
 
 /** Where the lifecycle clock stands for a maintenance: the last transition it emitted. */
@@ -65,6 +65,10 @@ export class MaintenanceEntity {
   /** Clock state: the last lifecycle transition emitted by time (or by an IN-PROCESS / COMPLETED notice). */
   @Column({ type: 'varchar', length: 16, default: 'scheduled' })
   phase!: ClockPhase;
+
+  /** How the notice that last set the maintenance was authenticated (the parser's verdict). */
+  @Column({ type: 'jsonb', nullable: true })
+  authenticity!: Authenticity | null;
 
   @Column({ name: 'acknowledged_by', type: 'text', nullable: true })
   acknowledgedBy!: string | null;

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
-import type { Maintenance } from '@maintwatch/contracts';
+import type { Authenticity, Maintenance } from '@maintwatch/contracts';
 import { MaintenanceEntity } from './maintenance.entity';
 
 /** A raw notice: the mail's bytes as received, once per notice id (kept for download and reprocessing). */
@@ -92,6 +92,10 @@ export class ParsedRecordEntity {
   /** The 12 circuit-maintenance-parser keys as parsed. */
   @Column({ name: 'maintenance_json', type: 'jsonb' })
   maintenanceJson!: Maintenance;
+
+  /** The parser's authenticity verdict on the notice (absent for notices parsed before it was checked). */
+  @Column({ type: 'jsonb', nullable: true })
+  authenticity!: Authenticity | null;
 
   @CreateDateColumn({ name: 'received_at', type: 'timestamptz' })
   receivedAt!: Date;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Impact, MaintenanceStatus } from '@maintwatch/contracts';
+import type { Authenticity, Impact, MaintenanceStatus } from '@maintwatch/contracts';
 import type { EntityManager } from 'typeorm';
 import type { ClockPhase } from '../entities/maintenance.entity';
 import type { NoteLevel } from '../entities/note.entity';
@@ -28,6 +28,8 @@ export interface NewMaintenance extends MaintenanceFields {
   maintenanceId: string;
   phase: ClockPhase;
   lastNoticeId?: string;
+  /** How the notice that last set the maintenance was authenticated. */
+  authenticity?: Authenticity;
 }
 
 /** A change to a maintenance row (undefined = unchanged; null clears a link or the ack). */
@@ -82,6 +84,7 @@ interface MaintenanceRow {
   replaces_id: string | null;
   replaced_by_id: string | null;
   last_notice_id: string | null;
+  authenticity: Authenticity | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -89,7 +92,7 @@ interface MaintenanceRow {
 /** Columns of a maintenance (m = maintenance). */
 export const MAINTENANCE_COLUMNS = `m.id, m.provider_type, m.maintenance_id, m.account, m.organizer, m.uid, m.status, m.starts_at, m.ends_at,
   m.summary, m.sequence, m.stamp, m.version, m.phase, m.acknowledged_by, m.acknowledged_at, m.replaces_id, m.replaced_by_id,
-  m.last_notice_id, m.created_at, m.updated_at`;
+  m.last_notice_id, m.authenticity, m.created_at, m.updated_at`;
 
 const RETURNING = MAINTENANCE_COLUMNS.replace(/\bm\./g, '');
 
@@ -350,14 +353,14 @@ export class MaintenanceRepository {
     const sorted = [...rows].sort((a, b) => cmp(a.providerType, b.providerType) || cmp(a.maintenanceId, b.maintenanceId));
     const inserted: { id: string }[] = await this.m.query(
       `INSERT INTO maintenance (id, provider_type, maintenance_id, account, organizer, uid, status, starts_at, ends_at, summary,
-         sequence, stamp, version, phase, last_notice_id, replaces_id, replaced_by_id)
+         sequence, stamp, version, phase, last_notice_id, replaces_id, replaced_by_id, authenticity)
        SELECT x.id, x.provider_type, x.maintenance_id, x.account, x.organizer, x.uid, x.status, to_timestamp(x.starts_at), to_timestamp(x.ends_at),
-         x.summary, x.sequence, to_timestamp(x.stamp), x.version, x.phase, x.last_notice_id, x.replaces_id, x.replaced_by_id
+         x.summary, x.sequence, to_timestamp(x.stamp), x.version, x.phase, x.last_notice_id, x.replaces_id, x.replaced_by_id, x.authenticity
        FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id uuid, provider_type text, maintenance_id text, account text, organizer text,
          uid text, status text, starts_at bigint, ends_at bigint, summary text, sequence int, stamp bigint, version int, phase text,
-         last_notice_id text, replaces_id uuid, replaced_by_id uuid))
+         last_notice_id text, replaces_id uuid, replaced_by_id uuid, authenticity jsonb))
          WITH ORDINALITY AS x(id, provider_type, maintenance_id, account, organizer, uid, status, starts_at, ends_at, summary, sequence,
-         stamp, version, phase, last_notice_id, replaces_id, replaced_by_id, ord)
+         stamp, version, phase, last_notice_id, replaces_id, replaced_by_id, authenticity, ord)
        ORDER BY x.ord
        ON CONFLICT (provider_type, maintenance_id) DO NOTHING RETURNING id`,
       [pgJson(sorted.map((r) => ({ ...toColumns(r), id: r.id, provider_type: r.providerType, maintenance_id: r.maintenanceId })))],
@@ -366,15 +369,15 @@ export class MaintenanceRepository {
   }
 
   /** Writes the whole state of maintenances the caller holds locked. */
-  async updateMany(rows: readonly (MaintenanceFields & { id: string; version: number; phase: ClockPhase; lastNoticeId?: string; replacesId?: string; replacedById?: string })[]): Promise<void> {
+  async updateMany(rows: readonly (MaintenanceFields & { id: string; version: number; phase: ClockPhase; lastNoticeId?: string; replacesId?: string; replacedById?: string; authenticity?: Authenticity })[]): Promise<void> {
     if (rows.length === 0) return;
     await this.m.query(
       `UPDATE maintenance m SET account = x.account, organizer = x.organizer, uid = x.uid, status = x.status,
          starts_at = to_timestamp(x.starts_at), ends_at = to_timestamp(x.ends_at), summary = x.summary, sequence = x.sequence,
          stamp = to_timestamp(x.stamp), version = x.version, phase = x.phase, last_notice_id = x.last_notice_id,
-         replaces_id = x.replaces_id, replaced_by_id = x.replaced_by_id, updated_at = now()
+         replaces_id = x.replaces_id, replaced_by_id = x.replaced_by_id, authenticity = x.authenticity, updated_at = now()
        FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, account text, organizer text, uid text, status text, starts_at bigint, ends_at bigint,
-         summary text, sequence int, stamp bigint, version int, phase text, last_notice_id text, replaces_id uuid, replaced_by_id uuid)
+         summary text, sequence int, stamp bigint, version int, phase text, last_notice_id text, replaces_id uuid, replaced_by_id uuid, authenticity jsonb)
        WHERE m.id = x.id`,
       [pgJson(rows.map((r) => ({ ...toColumns(r), id: r.id })))],
     );
@@ -481,6 +484,7 @@ export function toMaintenance(r: MaintenanceRow): MaintenanceRecord {
   if (r.replaces_id !== null) rec.replacesId = r.replaces_id;
   if (r.replaced_by_id !== null) rec.replacedById = r.replaced_by_id;
   if (r.last_notice_id !== null) rec.lastNoticeId = r.last_notice_id;
+  if (r.authenticity) rec.authenticity = r.authenticity;
   return rec;
 }
 
@@ -489,7 +493,7 @@ function cmp(a: string, b: string): number {
 }
 
 
-function toColumns(r: MaintenanceFields & { version: number; phase: ClockPhase; lastNoticeId?: string; replacesId?: string; replacedById?: string }) {
+function toColumns(r: MaintenanceFields & { version: number; phase: ClockPhase; lastNoticeId?: string; replacesId?: string; replacedById?: string; authenticity?: Authenticity }) {
   return {
     account: r.account,
     organizer: r.organizer,
@@ -505,5 +509,6 @@ function toColumns(r: MaintenanceFields & { version: number; phase: ClockPhase; 
     last_notice_id: r.lastNoticeId ?? null,
     replaces_id: r.replacesId ?? null,
     replaced_by_id: r.replacedById ?? null,
+    authenticity: r.authenticity ?? null,
   };
 }

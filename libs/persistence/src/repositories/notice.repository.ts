@@ -1,4 +1,4 @@
-import type { Maintenance, RawNoticeMeta } from '@maintwatch/contracts';
+import type { Authenticity, Maintenance, RawNoticeMeta } from '@maintwatch/contracts';
 import type { EntityManager } from 'typeorm';
 import type { ParsedOutcome } from '../entities/notice.entities';
 import { epoch, fromEpoch, pgJson, pgText, type ParsedRecord } from '../models';
@@ -30,6 +30,8 @@ export interface ParsedRecordInput {
   outcome: ParsedOutcome;
   parsers: string[];
   maintenance: Maintenance;
+  /** The parser's authenticity verdict on the notice. */
+  authenticity?: Authenticity;
 }
 
 /** An unparsed or ignored notice record to store. */
@@ -118,11 +120,11 @@ export class NoticeRepository {
   async recordParsedMany(records: readonly ParsedRecordInput[]): Promise<number> {
     if (records.length === 0) return 0;
     const rows: unknown[] = await this.m.query(
-      `INSERT INTO parsed_record (notice_id, attempt, index, count, provider_type, maintenance_key, maintenance_id, outcome, parsers, maintenance_json)
+      `INSERT INTO parsed_record (notice_id, attempt, index, count, provider_type, maintenance_key, maintenance_id, outcome, parsers, maintenance_json, authenticity)
        SELECT x.notice_id, x.attempt, x.index, x.count, x.provider_type, x.maintenance_key, x.maintenance_id, x.outcome,
-         ARRAY(SELECT jsonb_array_elements_text(x.parsers)), x.maintenance_json
+         ARRAY(SELECT jsonb_array_elements_text(x.parsers)), x.maintenance_json, x.authenticity
        FROM jsonb_to_recordset($1::jsonb) AS x(notice_id text, attempt int, index int, count int, provider_type text, maintenance_key text,
-         maintenance_id uuid, outcome text, parsers jsonb, maintenance_json jsonb)
+         maintenance_id uuid, outcome text, parsers jsonb, maintenance_json jsonb, authenticity jsonb)
        ON CONFLICT ON CONSTRAINT "UQ_parsed_record_message" DO NOTHING RETURNING id`,
       [
         pgJson(
@@ -137,6 +139,7 @@ export class NoticeRepository {
             outcome: p.outcome,
             parsers: p.parsers,
             maintenance_json: p.maintenance,
+            authenticity: p.authenticity ?? null,
           })),
         ),
       ],

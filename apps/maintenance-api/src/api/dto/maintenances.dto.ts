@@ -125,6 +125,9 @@ export class MaintenanceDetailDto extends createZodDto(
         }),
       ),
       overlaps: z.array(OverlapView),
+      authentication: z
+        .object({ authenticated: z.boolean(), actionable: z.boolean(), reason: z.string() })
+        .describe("whether the notice that set the maintenance is authenticated for the provider's domain, and so whether devices may be acted on for it"),
     })
     .meta({ id: 'MaintenanceDetail' }),
 ) {}

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AuthenticationPolicy } from '../../authentication/authentication-policy';
 import { Store, StoreNotFoundError, type MaintenanceListItem, type MaintenanceQuery, type NoteLevel, type NoteRecord, type Page } from '@maintwatch/persistence';
 import type { Principal } from '../auth/api-auth.guard';
 import { API_OPTIONS, type ApiOptions } from '../api.options';
@@ -12,6 +13,7 @@ export class MaintenanceViewService {
   constructor(
     @Inject(Store) private readonly store: Store,
     @Inject(API_OPTIONS) private readonly options: ApiOptions,
+    @Inject(AuthenticationPolicy) private readonly authentication: AuthenticationPolicy,
   ) {}
 
   /** A filtered, sorted page, as the response's JSON text (items built by PostgreSQL). */
@@ -78,9 +80,10 @@ export class MaintenanceViewService {
       repos.api.overlaps.activeOf(id),
     ]);
     const others = await repos.api.maintenances.byIds([...overlaps.map((o) => (o.maintenanceA === id ? o.maintenanceB : o.maintenanceA)), ...[m.replacesId, m.replacedById].filter((x): x is string => !!x)]);
-    const { lastNoticeId: _last, ...row } = m;
+    const { lastNoticeId: _last, authenticity: _authenticity, ...row } = m;
     return {
       ...row,
+      authentication: this.authentication.of(m),
       circuits: impacts.map((i) => ({ circuitRef: i.circuitRef, impact: i.impact, ...(i.circuit ? { circuit: i.circuit } : {}) })),
       overlapping: overlaps.length > 0,
       ...linkName('replaces', m.replacesId && others.get(m.replacesId)),
