@@ -7,6 +7,7 @@ import { StartsAtCovering1769000000000 } from './1769000000000-starts-at-coverin
 import { GatewayDeviceEvents1770000000000 } from './1770000000000-gateway-device-events';
 import { DrainPolicy1779000000000 } from './1779000000000-drain-policy';
 import { GatewayDrain1779500000000 } from './1779500000000-gateway-drain';
+import { GatewayDeviceAction1780000000000 } from './1780000000000-gateway-device-action';
 
 export { API_TOKEN_CHANNEL } from './1767000000000-api-token-notify';
 export { DEFERRED_SUMMARIES } from './1768000000000-maintenance-summary';
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   GatewayDeviceEvents1770000000000,
   DrainPolicy1779000000000,
   GatewayDrain1779500000000,
+  GatewayDeviceAction1780000000000,
 ];
