@@ -9,7 +9,9 @@ import { DeviceSessions, UnknownDeviceError } from '../devices/device-sessions';
 import { ActionMetrics } from './action.metrics';
 import { ActionRelay } from './action-relay.service';
 import { auditParams } from './action-request.dto';
-import { DeviceActions, type ActionOutcome, type FtpTarget, type OperatorAction } from './device-actions';
+import { DeviceActions, type ActionOutcome, type ActionProgress, type FtpTarget, type OperatorAction } from './device-actions';
+
+type ProgressStage = Parameters<ActionProgress>[0];
 
 /** The actions feature's settings, from the gateway config. */
 export interface ActionsOptions {
@@ -127,17 +129,23 @@ export class ActionsService implements OnModuleDestroy {
     const started = Date.now();
     let chain: Promise<unknown> = Promise.resolve();
     let last = { stage: '', at: 0 };
-    const progress = (stage: 'rsi' | 'archive' | 'fetch' | 'upload' | 'cleanup', detail: { bytes?: number }): void => {
-      const now = Date.now();
-      if (stage === last.stage && now - last.at < PROGRESS_EVERY_MS) return;
+    let held: { stage: ProgressStage; bytes?: number } | undefined;
+    const emit = (stage: ProgressStage, bytes: number | undefined, now: number): void => {
       last = { stage, at: now };
+      held = undefined;
       const at = Math.floor(now / 1000);
-      const event = { actionId: id, action: action.kind, device, stage, ...(detail.bytes !== undefined ? { bytes: detail.bytes } : {}), at };
+      const extra = bytes !== undefined ? { bytes } : {};
       // Best effort and in order: a lost progress event is not worth failing the action for.
       chain = chain
-        .then(() => repo.progress(id, { stage, ...(detail.bytes !== undefined ? { bytes: detail.bytes } : {}), at }))
-        .then(() => this.bus.publish(SUBJECTS.deviceActionProgress, event, { msgId: `${id}:progress:${stage}:${detail.bytes ?? 0}` }))
+        .then(() => repo.progress(id, { stage, ...extra, at }))
+        .then(() => this.bus.publish(SUBJECTS.deviceActionProgress, { actionId: id, action: action.kind, device, stage, ...extra, at }, { msgId: `${id}:progress:${stage}:${bytes ?? 0}` }))
         .catch((err: unknown) => this.logger.warn(`action ${id} progress ${stage}: ${(err as Error).message}`));
+    };
+    const progress = (stage: ProgressStage, detail: { bytes?: number }): void => {
+      const now = Date.now();
+      // The last count of a stage is held back, not dropped: the final upload size is always told.
+      if (stage === last.stage && now - last.at < PROGRESS_EVERY_MS) held = { stage, ...detail };
+      else emit(stage, detail.bytes, now);
     };
     let outcome: ActionOutcome;
     try {
@@ -146,6 +154,7 @@ export class ActionsService implements OnModuleDestroy {
       // run() turns device errors into outcomes; what is left is the inventory itself.
       outcome = err instanceof UnknownDeviceError ? { outcome: 'refused', detail: err.message, artifacts: [] } : { outcome: 'failed', detail: `${(err as Error).name}: ${(err as Error).message}`, artifacts: [] };
     }
+    if (held) emit(held.stage, held.bytes, Date.now());
     await chain;
     await repo.finish(id, { outcome: outcome.outcome, detail: outcome.detail, output: truncate(outcome.output, this.options.outputMaxChars), artifacts: outcome.artifacts });
     this.metrics.actions.inc({ kind: action.kind, outcome: outcome.outcome });
