@@ -61,8 +61,9 @@ export const junosConfig = serviceEnv(3004).extend({
   /** Longest command output kept in the audit and the result message, characters. */
   ACTION_OUTPUT_MAX_CHARS: z.coerce.number().int().min(256).max(1_000_000).default(64 * 1024),
 }).superRefine((c, ctx) => {
-  if (!c.JTAC_FTP_HOST && (c.JTAC_FTP_PASSWORD !== undefined || c.JTAC_FTP_CA_FILE !== undefined))
-    ctx.addIssue({ code: 'custom', path: ['JTAC_FTP_HOST'], message: 'is required when JTAC_FTP_PASSWORD or JTAC_FTP_CA_FILE is set' });
+  // Reported on the variable that is set (an unset one would read "missing" only).
+  for (const key of ['JTAC_FTP_PASSWORD', 'JTAC_FTP_CA_FILE'] as const)
+    if (!c.JTAC_FTP_HOST && c[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'needs JTAC_FTP_HOST (the server it is for)' });
   if (c.JTAC_FTP_CA_FILE && !c.JTAC_FTP_TLS) ctx.addIssue({ code: 'custom', path: ['JTAC_FTP_CA_FILE'], message: 'needs JTAC_FTP_TLS=true' });
 });
 /** The junos-gateway's validated config. */
