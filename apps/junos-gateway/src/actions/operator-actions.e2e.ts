@@ -182,6 +182,17 @@ describe('junos-gateway - operator actions', () => {
     expect((await get('/api/v1/actions?outcome=maybe')).status).toBe(400);
     expect((await get('/api/v1/actions/nope')).status).toBe(404);
 
+    let clears = 0;
+    const count = (name: string) => {
+      if (name === 'clear-reboot') clears++;
+    };
+    sim.events.on('rpc', count);
+    const first = await post('edge1', { kind: 'cancel-reboot' }, writeToken, { 'idempotency-key': 'chg-4711' });
+    const retried = await post('edge1', { kind: 'cancel-reboot' }, writeToken, { 'idempotency-key': 'chg-4711' });
+    sim.events.off('rpc', count);
+    expect(retried.body.id).toBe(first.body.id);
+    expect(clears).toBe(1);
+
     const unknown = await post('edge9', { kind: 'cancel-reboot' });
     expect(unknown).toMatchObject({ status: 404, body: { message: "device edge9 is not in the gateway's inventory" } });
     const bad = await post('edge1', { kind: 'command' });
