@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PersistenceModule } from '@maintwatch/persistence';
-import { DeviceActionConsumer } from './actions/device-action.consumer';
+import { ActionsModule } from './actions/actions.module';
 import type { JunosConfig } from './config';
 import { DrainModule } from './drain/drain.module';
 import { drainDevices } from './drain/drain-devices';
@@ -14,10 +14,27 @@ export class AppModule {
     const events = EventsModule.forRoot({ prioritiesFile: config.JUNOS_PRIORITIES_FILE, relay: { pollMs: config.JUNOS_OUTBOX_POLL_MS, batch: 256 } });
     return {
       module: AppModule,
-      controllers: [DeviceActionConsumer],
       imports: [
         PersistenceModule.forRoot({ url: config.DATABASE_URL, caFile: config.DATABASE_CA_FILE, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'junos-gateway' }),
         events,
+        ActionsModule.forRoot({
+          devicesFile: config.JUNOS_DEVICES_FILE,
+          hostKeysFile: config.JUNOS_HOST_KEYS_FILE,
+          outputMaxChars: config.ACTION_OUTPUT_MAX_CHARS,
+          ...(config.JTAC_FTP_HOST
+            ? {
+                ftp: {
+                  host: config.JTAC_FTP_HOST,
+                  port: config.JTAC_FTP_PORT,
+                  dir: config.JTAC_FTP_DIR,
+                  user: config.JTAC_FTP_USER,
+                  password: config.JTAC_FTP_PASSWORD ?? '',
+                  tls: config.JTAC_FTP_TLS,
+                  ...(config.JTAC_FTP_CA_FILE ? { caFile: config.JTAC_FTP_CA_FILE } : {}),
+                },
+              }
+            : {}),
+        }),
         DrainModule.forRoot(
           {
             tickMs: config.DRAIN_TICK_MS,

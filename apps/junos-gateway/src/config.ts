@@ -46,6 +46,25 @@ export const junosConfig = serviceEnv(3004).extend({
   DRAIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(6),
   /** Seconds a replica holds a drain job without renewing (it renews every third of it while working). */
   DRAIN_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(60),
+  /** JTAC bundles (jtac-bundle action) are uploaded here. Unset: that action is refused with the reason. */
+  JTAC_FTP_HOST: z.string().regex(/^[A-Za-z0-9.:-]+$/, 'a host name or address, without scheme or credentials').optional(),
+  JTAC_FTP_PORT: z.coerce.number().int().min(1).max(65_535).default(21),
+  /** Directory on the server; each case is a folder below it. */
+  JTAC_FTP_DIR: z.string().min(1).default('/'),
+  JTAC_FTP_USER: z.string().min(1).default('anonymous'),
+  /** The FTP password, or JTAC_FTP_PASSWORD_FILE (never logged). */
+  JTAC_FTP_PASSWORD: secretFromEnvOrFile('JTAC_FTP_PASSWORD').optional(),
+  /** Explicit FTPS (AUTH TLS) with the server certificate verified. */
+  JTAC_FTP_TLS: envBoolean.default(false),
+  /** A private CA for the FTPS server's certificate. */
+  JTAC_FTP_CA_FILE: z.string().optional(),
+  /** Longest command output kept in the audit and the result message, characters. */
+  ACTION_OUTPUT_MAX_CHARS: z.coerce.number().int().min(256).max(1_000_000).default(64 * 1024),
+}).superRefine((c, ctx) => {
+  // Reported on the variable that is set (an unset one would read "missing" only).
+  for (const key of ['JTAC_FTP_PASSWORD', 'JTAC_FTP_CA_FILE'] as const)
+    if (!c.JTAC_FTP_HOST && c[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'needs JTAC_FTP_HOST (the server it is for)' });
+  if (c.JTAC_FTP_CA_FILE && !c.JTAC_FTP_TLS) ctx.addIssue({ code: 'custom', path: ['JTAC_FTP_CA_FILE'], message: 'needs JTAC_FTP_TLS=true' });
 });
 /** The junos-gateway's validated config. */
 export type JunosConfig = z.output<typeof junosConfig>;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { DeadLetter } from './deadletter';
-import { DeviceAction, DeviceActionResult, DeviceEvent, DrainStepEvent } from './device';
+import { DeviceAction, DeviceActionProgress, DeviceActionResult, DeviceEvent, DrainStepEvent } from './device';
 import { LifecycleEvent } from './lifecycle';
 import { DEVICE_ACTIONS, DEVICE_EVENT_KINDS, DRAIN_STEPS, LIFECYCLE_TYPES, STREAMS, SUBJECTS, type StreamKey } from './names';
 import type { DeviceActionType, DeviceEventKind, DrainStepType, LifecycleType } from './names';
@@ -15,6 +15,7 @@ export type JsonSubjects = {
   'notice.ignored.v1': NoticeIgnored;
   'maintenance.parsed.v1': MaintenanceParsed;
   'device.action-result.v1': DeviceActionResult;
+  'device.action-progress.v1': DeviceActionProgress;
 } & { [K in LifecycleType as `maintenance.event.v1.${K}`]: LifecycleEvent } & {
   [K in DeviceEventKind as `device.event.v1.${K}`]: DeviceEvent;
 } & { [K in DeviceActionType as `device.action.v1.${K}`]: DeviceAction } & {
@@ -113,6 +114,15 @@ export const CONTRACTS: readonly ContractEntry[] = [
     consumers: 'notifier, users\' own subscribers',
     payload: 'DeviceActionResult',
     schema: DeviceActionResult,
+  },
+  {
+    subject: SUBJECTS.deviceActionProgress,
+    subjects: [SUBJECTS.deviceActionProgress],
+    stream: 'DEVICE',
+    producer: 'junos-gateway (long actions: jtac-bundle stages and upload bytes)',
+    consumers: 'operators\' tools, users\' own subscribers',
+    payload: 'DeviceActionProgress',
+    schema: DeviceActionProgress,
   },
   {
     subject: 'device.drain.v1.<step>',

@@ -33,14 +33,21 @@ export const DeviceAction = z.strictObject({
   requestedAt: epochSeconds,
   /** The maintenance this action serves (drain before, restore after). */
   maintenance: z.strictObject({ providerType: z.string(), maintenanceId: z.string() }).optional(),
-  /** drain/restore: the BGP session; restart-daemon: the daemon; reboot: optional time. */
+  /**
+   * drain/restore: the BGP session; restart-daemon: the daemon and mode; reboot: `at` (UTC) or
+   * `inMinutes`; command: the CLI command and output format; jtac-bundle: the case id.
+   */
   params: z
     .strictObject({
       bgpGroup: z.string().optional(),
       bgpNeighbor: z.string().optional(),
       interface: z.string().optional(),
       daemon: z.string().optional(),
+      mode: z.enum(['gracefully', 'immediately']).optional(),
       at: epochSeconds.optional(),
+      inMinutes: z.number().int().min(1).max(10_080).optional(),
+      command: z.string().min(1).max(4096).optional(),
+      format: z.enum(['text', 'xml']).optional(),
       jtacCase: z.string().optional(),
     })
     .default({}),
@@ -54,13 +61,31 @@ export const DeviceActionResult = z.strictObject({
   actionId: z.string().min(1),
   action: z.enum(DEVICE_ACTIONS),
   device: z.string().min(1),
-  outcome: z.enum(['succeeded', 'failed', 'skipped']),
+  outcome: z.enum(['succeeded', 'failed', 'skipped', 'refused']),
   detail: z.string(),
   finishedAt: epochSeconds,
   artifacts: z.array(z.string()).default([]),
+  /** Who asked (API token name or the NATS request's requestedBy). */
+  requestedBy: z.string().optional(),
+  /** Command output, truncated (the audit row keeps the same). */
+  output: z.string().optional(),
+  durationMs: z.number().int().nonnegative().optional(),
 });
 /** A device action result. */
 export type DeviceActionResult = z.infer<typeof DeviceActionResult>;
+
+/** device.action-progress.v1: a stage of a long action (JTAC bundle), in order; best effort. */
+export const DeviceActionProgress = z.strictObject({
+  actionId: z.string().min(1),
+  action: z.enum(DEVICE_ACTIONS),
+  device: z.string().min(1),
+  stage: z.enum(['rsi', 'archive', 'fetch', 'upload', 'cleanup']),
+  /** Upload: bytes sent so far. */
+  bytes: z.number().int().nonnegative().optional(),
+  at: epochSeconds,
+});
+/** A device action progress event. */
+export type DeviceActionProgress = z.infer<typeof DeviceActionProgress>;
 
 /** device.drain.v1.<step>: one step of a circuit's drain or restore, with the diff when there is one. */
 export const DrainStepEvent = z.strictObject({

@@ -34,7 +34,8 @@ export const DEVICE_EVENT_KINDS = ['bgp-state', 'interface-state', 'alarm', 'com
 export type DeviceEventKind = (typeof DEVICE_EVENT_KINDS)[number];
 
 /** Actions the junos-gateway performs on devices. */
-export const DEVICE_ACTIONS = ['drain', 'restore', 'reboot', 'restart-daemon', 'collect-rsi', 'collect-logs'] as const;
+// Never remove or rename one: add at the end (operators' scripts and subscribers name them).
+export const DEVICE_ACTIONS = ['drain', 'restore', 'reboot', 'restart-daemon', 'collect-rsi', 'collect-logs', 'command', 'cancel-reboot', 'jtac-bundle'] as const;
 /** One device action. */
 export type DeviceActionType = (typeof DEVICE_ACTIONS)[number];
 
@@ -73,6 +74,8 @@ export const SUBJECTS = {
   deviceActionAll: 'device.action.v1.>',
   /** device.action-result.v1: the outcome of a device action */
   deviceActionResult: 'device.action-result.v1',
+  /** device.action-progress.v1: a stage of a long device action (JTAC bundle) */
+  deviceActionProgress: 'device.action-progress.v1',
   /** device.drain.v1.<step>: a step of a circuit's drain or restore around its maintenance */
   drainStep: (step: DrainStepType) => `device.drain.v1.${step}` as const,
   drainStepAll: 'device.drain.v1.>',

@@ -42,7 +42,7 @@ describe(DeviceActions.name, () => {
     const r = await actions.run('mx1', { kind: 'reboot', inMinutes: 45 });
     expect(r).toMatchObject({ outcome: 'succeeded', detail: expect.stringMatching(/^reboot in 45 min: Shutdown at /) });
     const again = await actions.run('mx1', { kind: 'reboot', inMinutes: 5 });
-    expect(again).toEqual({ outcome: 'failed', detail: 'another shutdown is running on the device (cancel-reboot clears it)', artifacts: [] });
+    expect(again).toEqual({ outcome: 'refused', detail: 'another shutdown is running on the device (cancel-reboot clears it)', artifacts: [] });
     expect(await actions.run('mx1', { kind: 'cancel-reboot' })).toMatchObject({ outcome: 'succeeded', detail: 'cancel reboot: Terminating...' });
     expect(sim.state.pendingReboot).toBeUndefined();
   });
@@ -101,6 +101,6 @@ describe(DeviceActions.name, () => {
   });
 
   it('an unknown device fails clearly', async () => {
-    expect(await new DeviceActions(sessions).run('nope', { kind: 'cancel-reboot' })).toEqual({ outcome: 'failed', detail: 'device nope is not in the inventory', artifacts: [] });
+    expect(await new DeviceActions(sessions).run('nope', { kind: 'cancel-reboot' })).toEqual({ outcome: 'refused', detail: 'device nope is not in the inventory', artifacts: [] });
   });
 });

@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { Client as FtpClient } from 'basic-ftp';
 import { DateTime } from 'luxon';
 import { NetconfError, RpcError, SessionClosedError, child, escapeXml, text, type NetconfSession } from '@maintwatch/netconf';
-import type { DeviceSessions } from '../devices/device-sessions';
+import { UnknownDeviceError, type DeviceSessions } from '../devices/device-sessions';
 
 /** What an operator asks of a device. */
 export type OperatorAction =
@@ -16,7 +16,8 @@ export type OperatorAction =
 
 /** How an action ended. */
 export interface ActionOutcome {
-  outcome: 'succeeded' | 'failed';
+  /** refused: the device (or the gateway) declined before acting, e.g. another shutdown is running. */
+  outcome: 'succeeded' | 'failed' | 'refused';
   /** One line for people: what happened, or the device's own error message. */
   detail: string;
   /** Command output (text or the reply XML). */
@@ -61,9 +62,11 @@ export class DeviceActions {
       if (err instanceof RpcError) {
         const messages = err.errors.filter((e) => e.severity === 'error').map((e) => e.message);
         const joined = messages.join('; ');
-        if (/another shutdown is running/i.test(joined)) return failed('another shutdown is running on the device (cancel-reboot clears it)');
+        // Junos gives no error tag for it: its message is the only thing to tell it by.
+        if (/another shutdown is running/i.test(joined)) return refused('another shutdown is running on the device (cancel-reboot clears it)');
         return failed(`device refused: ${joined}`);
       }
+      if (err instanceof ActionRefusedError || err instanceof UnknownDeviceError) return refused(err.message);
       if (err instanceof NetconfError) return failed(err.message);
       return failed(`${(err as Error).name}: ${(err as Error).message}`);
     }
@@ -117,7 +120,7 @@ export class DeviceActions {
   }
 
   private async jtacBundle(device: string, jtacCase: string, progress: ActionProgress): Promise<ActionOutcome> {
-    if (!this.ftp) throw new ActionRefusedError('jtac-bundle: no FTP server configured (JTAC_FTP_URL)');
+    if (!this.ftp) throw new ActionRefusedError('jtac-bundle: no FTP server configured (JTAC_FTP_HOST)');
     if (!/^[A-Za-z0-9-]{1,40}$/.test(jtacCase)) throw new ActionRefusedError('jtac-bundle: the case id may hold letters, digits and dashes only');
     const ftp = this.ftp;
     const stamp = DateTime.utc().toFormat('yyyyMMdd-HHmmss');
@@ -162,6 +165,10 @@ export class DeviceActions {
     const location = `${ftp.tls ? 'ftps' : 'ftp'}://${ftp.host}:${ftp.port}${dir.startsWith('/') ? '' : '/'}${dir}/${name}`;
     return { outcome: 'succeeded', detail: `JTAC bundle for case ${jtacCase}: ${bytes.length} bytes uploaded`, artifacts: [location] };
   }
+}
+
+function refused(detail: string): ActionOutcome {
+  return { outcome: 'refused', detail, artifacts: [] };
 }
 
 function failed(detail: string): ActionOutcome {

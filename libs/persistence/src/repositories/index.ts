@@ -8,6 +8,7 @@ import { ProviderRepository } from './provider.repository';
 import { ApiRepositories } from '../api';
 import { DrainJobRepository } from '../gateway/drain-job.repository';
 import { DeviceEventRepository } from '../gateway/device-event.repository';
+import { DeviceActionRepository } from '../gateway/device-action.repository';
 
 /** Every repository, bound to one EntityManager (the pool, or one transaction). */
 export class Repositories {
@@ -23,6 +24,8 @@ export class Repositories {
   readonly drains: DrainJobRepository;
   /** junos-gateway: device events (schema gateway), also its outbox. */
   readonly deviceEvents: DeviceEventRepository;
+  /** junos-gateway: the operator action audit, also the outbox of action results. */
+  readonly deviceActions: DeviceActionRepository;
 
   constructor(manager: EntityManager) {
     this.providers = new ProviderRepository(manager);
@@ -34,5 +37,6 @@ export class Repositories {
     this.api = new ApiRepositories(manager);
     this.drains = new DrainJobRepository(manager);
     this.deviceEvents = new DeviceEventRepository(manager);
+    this.deviceActions = new DeviceActionRepository(manager);
   }
 }
