@@ -19,14 +19,7 @@ import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { ownNats, ownPostgres, until } from '@maintwatch/testing';
 import { backfill } from '../apps/ingest/src/backfill/backfill';
-import { chainPosts, copy, latencyMail, mbox, percentile, startChain, templates, type Chain } from './e2e-chain';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} needs a positive whole number`);
-  return v;
-}
+import { arg, chainPosts, copy, latencyMail, mbox, percentile, startChain, templates, type Chain } from './e2e-chain';
 
 async function main(): Promise<void> {
   const mails = arg('mails', 2000);

@@ -16,14 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ownNats, ownPostgres, until } from '@maintwatch/testing';
 import { backfill } from '../apps/ingest/src/backfill/backfill';
-import { CHAIN_APPS, chainPosts, copy, mbox, startChain, templates, type Chain } from './e2e-chain';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} needs a positive whole number`);
-  return v;
-}
+import { arg, CHAIN_APPS, chainPosts, copy, mbox, startChain, templates, type Chain } from './e2e-chain';
 
 /** mulberry32: the same sequence on every platform for a seed. */
 function prng(seed: number): () => number {

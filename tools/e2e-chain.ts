@@ -9,6 +9,14 @@ import { Bus } from '@maintwatch/messaging';
 import { buildApp, startApp, startDovecot, startFakeSlack, testDatabase, testNamespace, until, type AppProcess, type DovecotHandle, type FakeSlack, type TestDatabase } from '@maintwatch/testing';
 import { NOTIFY_TYPES } from '../apps/notifier/src/rendering/notification';
 
+/** A positive whole-number command-line option (`--name N`), or its default. */
+export function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} needs a positive whole number`);
+  return v;
+}
+
 const root = join(__dirname, '..');
 const fixtures = join(root, 'libs/providers/fixtures');
 export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
