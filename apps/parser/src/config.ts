@@ -5,8 +5,18 @@ import { serviceEnv } from '@maintwatch/runtime';
 export const parserConfig = serviceEnv(3002).extend({
   /** Notices parsed at once by this replica. */
   PARSER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
-  /** Deliveries before a notice that keeps failing is dead-lettered. */
-  PARSER_MAX_DELIVER: z.coerce.number().int().min(1).max(100).default(8),
+  /**
+   * Deliveries before a notice that keeps failing is dead-lettered. Small: a parse cannot fail
+   * by itself (a slow or bloating mail is recorded unparsed by the worker pool), so what repeats
+   * is a notice that kills the process, and it must not do so for long.
+   */
+  PARSER_MAX_DELIVER: z.coerce.number().int().min(1).max(100).default(5),
+  /** Worker threads that parse mail (default: one per core, at most PARSER_CONCURRENCY). */
+  PARSER_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  /** A parse running longer than this is abandoned and the notice recorded unparsed ("parse abandoned after ..."). */
+  PARSER_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
+  /** Heap limit of one parse worker; a mail that needs more is recorded unparsed. */
+  PARSER_WORKER_MEMORY_MB: z.coerce.number().int().min(32).max(16_384).default(512),
   /** How long a notice taken by a replica that died stays invisible before another replica gets it
    *  (a live handler extends it with working() every third of it). */
   PARSER_ACK_WAIT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),

@@ -157,4 +157,32 @@ describe('parser service - parse notices', () => {
     expect(new Set(notices).size).toBe(n);
     expect(notices).toHaveLength(n);
   });
+
+  it('a hostile notice is abandoned at PARSER_TIMEOUT_MS and recorded unparsed while other notices keep flowing', async () => {
+    // Two workers: the hostile mail holds one of them until its deadline, the other parses the rest.
+    apps.push(
+      await startApp('parser', { NATS_URL: nats.url, NATS_NAMESPACE: ns, PARSER_CONCURRENCY: '4', PARSER_WORKERS: '2', PARSER_TIMEOUT_MS: '2000', PARSER_WORKER_MEMORY_MB: '4096' }),
+    );
+    // 200,000 events: linear to parse but many seconds of it (and ~50 MB: through the object store).
+    await publish('hostile', Buffer.from(bcopMail('MH-1').toString().replace('END:VCALENDAR', hostileEvents(200_000) + 'END:VCALENDAR')));
+    for (let i = 0; i < 5; i++) await publish(`after-${i}`, bcopMail(`MA-${i}`));
+    await until(async () => (await readOutputs(bus)).unparsed.some((u) => u.noticeId === 'e2e:hostile'), 60_000, 'hostile notice recorded');
+    const o = await readOutputs(bus);
+    const hostile = o.unparsed.find((u) => u.noticeId === 'e2e:hostile');
+    expect(hostile?.reasons).toEqual(['parse abandoned after 2000 ms (PARSER_TIMEOUT_MS): the mail takes too long to parse']);
+    expect(o.parsed.map((p) => p.maintenance.maintenance_id).sort()).toEqual(['MA-0', 'MA-1', 'MA-2', 'MA-3', 'MA-4']);
+    const metrics = await (await fetch(`${apps[0].url}/metrics`)).text();
+    expect(metrics).toMatch(/maintwatch_parser_abandoned_total\{reason="timeout"[^}]*\} 1\n/);
+    // The replica is still whole: a notice published now parses.
+    await publish('later', bcopMail('ML-1'));
+    await until(async () => (await readOutputs(bus)).parsed.some((p) => p.maintenance.maintenance_id === 'ML-1'), 30_000, 'later notice parsed');
+  });
 });
+
+function hostileEvents(n: number): string {
+  const event =
+    'BEGIN:VEVENT\r\nUID:h\r\nDTSTAMP:20261101T120000Z\r\nDTSTART:20261208T000000Z\r\nDTEND:20261208T010000Z\r\nSUMMARY:x\r\n' +
+    'X-MAINTNOTE-PROVIDER:example.net\r\nX-MAINTNOTE-ACCOUNT:a\r\nX-MAINTNOTE-MAINTENANCE-ID:h\r\nX-MAINTNOTE-OBJECT-ID:c\r\n' +
+    'X-MAINTNOTE-IMPACT:OUTAGE\r\nX-MAINTNOTE-STATUS:CONFIRMED\r\nEND:VEVENT\r\n';
+  return event.repeat(n);
+}

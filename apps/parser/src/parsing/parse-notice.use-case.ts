@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SUBJECTS, type RawNotice } from '@maintwatch/contracts';
 import { Bus } from '@maintwatch/messaging';
-import { parseMail, type ParseOutcome } from '@maintwatch/providers';
+import type { ParseOutcome } from '@maintwatch/providers';
 import { AUTHENTICITY_OPTIONS } from '../authenticity/authenticity.options';
 import { verifyAuthenticity, type AuthenticityOptions } from '../authenticity/verify-authenticity';
+import { ParsePool } from './parse-pool';
 import { ParserMetrics } from './parser.metrics';
 import { ProviderOverridesService } from './provider-overrides.service';
 
@@ -21,16 +22,15 @@ export class ParseNoticeUseCase {
     @Inject(ProviderOverridesService) private readonly providers: ProviderOverridesService,
     @Inject(ParserMetrics) private readonly metrics: ParserMetrics,
     @Inject(AUTHENTICITY_OPTIONS) private readonly authenticity: AuthenticityOptions,
+    @Inject(ParsePool) private readonly pool: ParsePool,
   ) {}
 
   async execute(notice: RawNotice): Promise<ParseOutcome> {
     const { meta } = notice;
     const started = process.hrtime.bigint();
     const raw = Buffer.from(notice.body.buffer, notice.body.byteOffset, notice.body.byteLength);
-    const outcome = await parseMail(raw, {
-      registry: this.providers.registry(),
-      providerHint: meta.providerHint,
-    });
+    // In a worker thread: a mail that takes too long or too much memory comes back unparsed.
+    const outcome = await this.pool.parse(raw, meta.providerHint);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const provider = outcome.providerType ?? 'unknown';
     const base = `${meta.noticeId}#${meta.attempt}`;

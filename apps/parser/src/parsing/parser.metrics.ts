@@ -8,6 +8,7 @@ export class ParserMetrics {
   private readonly notices: Counter<'provider' | 'outcome'>;
   private readonly seconds: Histogram<'provider'>;
   private readonly verdicts: Counter<'provider' | 'verdict'>;
+  private readonly abandonedParses: Counter<'reason'>;
 
   constructor(@Inject(MetricsService) metrics: MetricsService) {
     this.notices = metrics.counter({
@@ -26,6 +27,16 @@ export class ParserMetrics {
       help: 'Parsed notices by authenticity verdict (pass, fail, none, temperror), per provider',
       labelNames: ['provider', 'verdict'],
     });
+    this.abandonedParses = metrics.counter({
+      name: 'maintwatch_parser_abandoned_total',
+      help: 'Parses abandoned (worker terminated, notice recorded unparsed), by reason: timeout, memory, crash',
+      labelNames: ['reason'],
+    });
+  }
+
+  /** Records one parse abandoned by the worker pool. */
+  abandoned(reason: string): void {
+    this.abandonedParses.inc({ reason });
   }
 
   /** Records one parsed notice's authenticity verdict. */

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { KV_BUCKETS } from '@maintwatch/contracts';
 import { Bus } from '@maintwatch/messaging';
 import { builtInRegistry, type ProviderOverride, type ProviderRegistry } from '@maintwatch/providers';
+import { ParsePool } from './parse-pool';
 
 /**
  * The provider table the parser uses: built-ins with the operators' edits from the
@@ -16,7 +17,10 @@ export class ProviderOverridesService implements OnApplicationBootstrap, OnAppli
   private readonly overrides = new Map<string, ProviderOverride>();
   private stopWatch?: () => void;
 
-  constructor(@Inject(Bus) private readonly bus: Bus) {}
+  constructor(
+    @Inject(Bus) private readonly bus: Bus,
+    @Inject(ParsePool) private readonly pool: ParsePool,
+  ) {}
 
   /** The registry to parse with now. */
   registry(): ProviderRegistry {
@@ -41,7 +45,10 @@ export class ProviderOverridesService implements OnApplicationBootstrap, OnAppli
           this.overrides.delete(entry.key);
         }
         try {
-          this.current = this.builtIn.withOverrides([...this.overrides.values()]);
+          const overrides = [...this.overrides.values()];
+          this.current = this.builtIn.withOverrides(overrides);
+          // The workers parse with the same table (validated just above).
+          this.pool.setOverrides(overrides);
         } catch (err) {
           this.logger.error(`provider overrides rejected, keeping the previous table: ${(err as Error).message}`);
         }

@@ -1,0 +1,12 @@
+import type { ParseOutcome, ProviderOverride } from '@maintwatch/providers';
+
+/** Main thread -> parse worker. */
+export type ToWorker =
+  | { type: 'overrides'; overrides: readonly ProviderOverride[] }
+  | { type: 'parse'; id: number; raw: Uint8Array; providerHint?: string };
+
+/** Parse worker -> main thread. */
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'done'; id: number; outcome: ParseOutcome }
+  | { type: 'failed'; id: number; message: string };
