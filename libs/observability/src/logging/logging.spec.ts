@@ -47,8 +47,58 @@ describe(redactUrl.name, () => {
     ['host=db user=mw password=dbpass dbname=x', 'host=db user=mw password=*** dbname=x'],
     ['Authorization: Bearer bearer-xyz.1', 'Authorization: Bearer ***'],
     ['nothing secret at nats://nats:4222/?page=1', 'nothing secret at nats://nats:4222/?page=1'],
+    ['(see https://h/f?token=abc-1).', '(see https://h/f?token=***).'],
+    ['https://h/f?token=...', 'https://h/f?token=...'],
+    ['https://h/f?token=a;b=c&x=1', 'https://h/f?token=***&x=1'],
   ])('redactUrl - %s', (input, expected) => {
     expect(redactUrl(input)).toBe(expected);
+  });
+
+  // 100 KB runs of what the patterns scan: quadratic backtracking would take many seconds each,
+  // linear takes about a millisecond; the bound is generous for a loaded machine.
+  const N = 100_000;
+  it.each([
+    ['dots', '.'.repeat(N)],
+    ['dotted words', 'a.'.repeat(N / 2)],
+    ['query value then punctuation', `?token=${'.'.repeat(N)}x`],
+    ['query value of punctuation runs', `?token=${'a....'.repeat(N / 5)}`],
+    ['scheme then userinfo without @', `a://${'b'.repeat(N)}`],
+    ['schemes without //', 'a+b.c-'.repeat(N / 6)],
+    ['repeated parameters', '?token='.repeat(N / 7)],
+    ['repeated separators', ';a'.repeat(N / 2)],
+    ['at signs', `x://${'@'.repeat(N)}`],
+    ['bearer words', 'Bearer '.repeat(N / 7)],
+    ['assignments', ' password='.repeat(N / 10)],
+    ['spaces', ' '.repeat(N)],
+  ])('redactUrl - linear on 100 KB of %s', (_name, input) => {
+    const started = process.hrtime.bigint();
+    const out = redactUrl(input);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    expect(typeof out).toBe('string');
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it('redactUrl - mutated URLs keep no secret and never throw', () => {
+    // A small deterministic PRNG: the same mutations on every run.
+    let seed = 0x9e3779b9;
+    const next = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+    const junk = ['.', ';', '&', '?', '=', '@', ':', '/', ' ', '"', '\\', ')', '%', 'a', '\u00e9', '\n'];
+    for (let i = 0; i < 2000; i++) {
+      const secret = `s3cr3t${i}`;
+      const base = `GET https://user:${secret}@h.example/p?access_token=${secret}&page=${i}`;
+      let text = base;
+      for (let k = 0; k < 5; k++) {
+        const at = Math.floor(next() * (text.length + 1));
+        const piece = junk[Math.floor(next() * junk.length)].repeat(1 + Math.floor(next() * 40));
+        // Insert junk only around the secret, never inside it: the secret must stay recognisable.
+        const inSecret = [...text.matchAll(new RegExp(secret, 'g'))].some((m) => at > (m.index ?? 0) && at < (m.index ?? 0) + secret.length);
+        if (!inSecret) text = text.slice(0, at) + piece + text.slice(at);
+      }
+      const out = redactUrl(text);
+      // Where the mutation left the secret in a URL's userinfo or token parameter, it is masked.
+      if (/https:\/\/user:s3cr3t\d+@/.test(text)) expect(out).not.toMatch(/https:\/\/user:s3cr3t/);
+      if (new RegExp(`[?&;]access_token=${secret}(?:[&#\\s"'<>\\\\]|$)`).test(text)) expect(out).not.toContain(`access_token=${secret}`);
+    }
   });
 });
 

@@ -7,13 +7,26 @@ export const MASK = '***';
 /** What a redacted object field is replaced with. */
 export const REDACTED = '[REDACTED]';
 
+// Every pattern here runs in linear time on hostile text (a log line may quote 100 KB of mail):
+// no lazy quantifier before a lookahead over a run, no match start inside a run it scans.
+//
 // `scheme://userinfo@`. Greedy up to the last '@' before the host, because passwords with an
 // unencoded '@' are common in hand-written URLs. Stops at characters that cannot be in userinfo,
-// including '"' and '\' so it never crosses a JSON string boundary.
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'<>\\]+)@/gi;
+// including '"' and '\' so it never crosses a JSON string boundary. The scheme's length is bounded
+// (real ones are short) so that "a.b.c..." — a word boundary at every letter — is not rescanned
+// to its end from each of them.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)([^\s/?#"'<>\\]+)@/gi;
 // The value ends at the next parameter, fragment or space; trailing punctuation of the sentence
-// around it (".", ":", ")") is kept out of the mask.
-const QUERY_PARAM = /([?&;])([A-Za-z0-9_.-]+)=([^&#\s"'<>\\]*?)(?=[.,;:!?)\]]*(?:[&#\s"'<>\\]|$))/g;
+// around it (".", ":", ")") is kept out of the mask (trailingPunctuation, in the replacer).
+const QUERY_PARAM = /([?&;])([A-Za-z0-9_.-]+)=([^&#\s"'<>\\]*)/g;
+const PUNCTUATION = new Set(['.', ',', ';', ':', '!', '?', ')', ']']);
+
+/** The run of sentence punctuation ending `value` (a loop: `/[.,]+$/` rescans runs quadratically). */
+function trailingPunctuation(value: string): string {
+  let i = value.length;
+  while (i > 0 && PUNCTUATION.has(value[i - 1])) i--;
+  return value.slice(i);
+}
 // Parameter names that carry secrets: exact names, then suffixes (access_token, apiKey,
 // X-Amz-Signature, client_secret, sig, ...).
 const SECRET_PARAM_EXACT = /^(code|auth|jwt|session|sessionid|sid)$/i;
@@ -33,9 +46,11 @@ export function redactUrl(text: string): string {
       const colon = userinfo.indexOf(':');
       return `${scheme}${colon >= 0 ? `${userinfo.slice(0, colon)}:${MASK}` : MASK}@`;
     })
-    .replace(QUERY_PARAM, (m, sep: string, name: string, value: string) =>
-      value !== '' && isSecretParam(name) ? `${sep}${name}=${MASK}` : m,
-    )
+    .replace(QUERY_PARAM, (m, sep: string, name: string, value: string) => {
+      if (!isSecretParam(name)) return m;
+      const trailing = trailingPunctuation(value);
+      return value.length > trailing.length ? `${sep}${name}=${MASK}${trailing}` : m;
+    })
     .replace(BARE_ASSIGNMENT, (_m, before: string, name: string) => `${before}${name}=${MASK}`)
     .replace(BEARER, `$1 ${MASK}`);
 }
