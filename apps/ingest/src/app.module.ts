@@ -7,6 +7,6 @@ import { SourcesModule } from './sources/sources.module';
 export class AppModule {
   /** The app for a validated config. */
   static forRoot(config: IngestConfig): DynamicModule {
-    return { module: AppModule, imports: [SourcesModule.forRoot(config.INGEST_SOURCES_FILE)] };
+    return { module: AppModule, imports: [SourcesModule.forRoot(config.INGEST_SOURCES_FILE, config.INGEST_MAX_MAIL_BYTES)] };
   }
 }

@@ -2,8 +2,12 @@ import { z } from 'zod';
 import { serviceEnv } from '@maintwatch/runtime';
 import { loadSourcesFile, type SourcesFile } from './sources/sources-file';
 
+/** Largest mail published whole; a larger one keeps its header block and is recorded unparsed with its size. */
+const INGEST_MAX_MAIL_BYTES = z.coerce.number().int().min(64 * 1024).default(50 * 1024 * 1024);
+
 /** ingest's environment. */
 export const ingestConfig = serviceEnv(3001).extend({
+  INGEST_MAX_MAIL_BYTES,
   /**
    * Path of the sources file (YAML or JSON), read and validated at start: a broken file stops
    * the service with every problem listed. Unset: no live sources (backfill only).
@@ -32,7 +36,7 @@ export const importConfig = serviceEnv(0).pick({
   NATS_CA_FILE: true,
   NATS_DUPLICATE_WINDOW_MS: true,
   NATS_STREAM_REPLICAS: true,
-});
+}).extend({ INGEST_MAX_MAIL_BYTES });
 
 /** The environment, read in this file only (sources name their secrets by variable). */
 export const env = (): Readonly<Record<string, string | undefined>> => process.env;

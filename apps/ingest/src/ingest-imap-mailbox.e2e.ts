@@ -17,7 +17,7 @@ import { eventually, mailId, metric, noticeMail, NoticeReader, readiness, writeS
 
 jest.setTimeout(90_000);
 
-const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'].map((user) => ({ user, pass: `pw-${user}` }));
+const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'kate'].map((user) => ({ user, pass: `pw-${user}` }));
 const FAST_RECONNECT = { reconnect: { minMs: 100, maxMs: 1000 } };
 
 describe('ingest - IMAP mailbox', () => {
@@ -281,6 +281,31 @@ describe('ingest - IMAP mailbox', () => {
     expect(Buffer.from(stored.body).equals(big)).toBe(true);
     expect(second.noticeId).toMatch(/^noc:sha256:/);
     expect(Buffer.from((await notices.read(second.stream)).body).equals(garbage)).toBe(true);
+  });
+
+  it('imap - a mail over INGEST_MAX_MAIL_BYTES is not downloaded: its header block is published, marked with its size, in UID order', async () => {
+    const ns = testNamespace();
+    const notices = await reader(ns);
+    const hugeId = mailId('huge');
+    const attachment = Buffer.alloc(3 * 1024 * 1024, 'B').toString('base64').replace(/.{76}/g, '$&\r\n');
+    const huge = Buffer.from(
+      `From: noc@maint.example.net\r\nSubject: Huge notice\r\nMessage-ID: <${hugeId}@maint.example.net>\r\nMIME-Version: 1.0\r\n` +
+        `Content-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n${attachment}\r\n`,
+    );
+    const before = mailId('before-huge');
+    const after = mailId('after-huge');
+    await dovecot.appendMail('kate', 'INBOX', noticeMail(before));
+    await dovecot.appendMail('kate', 'INBOX', huge);
+    await dovecot.appendMail('kate', 'INBOX', noticeMail(after));
+    await ingest([imapSource('noc', 'kate')], { ns, env: { INGEST_MAX_MAIL_BYTES: String(1024 * 1024) } });
+    const got = await notices.waitFor(3, 30_000);
+    expect(got.map((n) => n.subject)).toEqual([expect.stringContaining(before), 'Huge notice', expect.stringContaining(after)]);
+    const truncated = await notices.read(got[1].stream);
+    expect(truncated.meta.truncatedFrom).toBe(huge.length);
+    expect(truncated.meta.noticeId).toBe(`noc:${hugeId}@maint.example.net`);
+    const head = huge.subarray(0, huge.indexOf('\r\n\r\n') + 4);
+    expect(Buffer.from(truncated.body).equals(head)).toBe(true);
+    expect((await notices.read(got[0].stream)).meta.truncatedFrom).toBeUndefined();
   });
 
   it('imap - after publishing a mail is flagged or moved as configured, and a sender filter leaves other mail alone', async () => {

@@ -173,9 +173,18 @@ describe('parser service - parse notices', () => {
     expect(o.parsed.map((p) => p.maintenance.maintenance_id).sort()).toEqual(['MA-0', 'MA-1', 'MA-2', 'MA-3', 'MA-4']);
     const metrics = await (await fetch(`${apps[0].url}/metrics`)).text();
     expect(metrics).toMatch(/maintwatch_parser_abandoned_total\{reason="timeout"[^}]*\} 1\n/);
-    // The replica is still whole: a notice published now parses.
+    // The replica is still whole: a notice published now parses, and one that ingest cut to its
+    // header block (over INGEST_MAX_MAIL_BYTES) is recorded unparsed with its size.
     await publish('later', bcopMail('ML-1'));
+    await bus.publishRawNotice(
+      { noticeId: 'e2e:truncated', source: 'e2e', receivedAt: 1_790_000_000, attempt: 1, correlationId: 'corr-t', truncatedFrom: 80_000_000 },
+      Buffer.from('From: noc@maint.example.net\r\nSubject: Huge\r\n\r\n'),
+    );
     await until(async () => (await readOutputs(bus)).parsed.some((p) => p.maintenance.maintenance_id === 'ML-1'), 30_000, 'later notice parsed');
+    await until(async () => (await readOutputs(bus)).unparsed.some((u) => u.noticeId === 'e2e:truncated'), 30_000, 'truncated notice recorded');
+    expect((await readOutputs(bus)).unparsed.find((u) => u.noticeId === 'e2e:truncated')?.reasons[0]).toMatch(
+      /^mail of 80000000 bytes is over ingest's size limit \(INGEST_MAX_MAIL_BYTES\): only its header block was kept/,
+    );
   });
 });
 

@@ -117,6 +117,8 @@ export const HEADERS = {
   correlationId: 'Maintwatch-Correlation-Id',
   /** "<bucket>/<object name>" when the body is in the object store. */
   objectRef: 'Maintwatch-Object',
+  /** Set when ingest kept only the header block of a mail over its size limit: the mail's real size. */
+  truncatedFrom: 'Maintwatch-Truncated-From',
   contentType: 'Content-Type',
 } as const;
 

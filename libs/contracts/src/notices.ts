@@ -29,6 +29,8 @@ export const RawNoticeMeta = z.strictObject({
   attempt: z.number().int().min(1),
   correlationId: z.string().min(1).max(128),
   objectRef: z.string().regex(/^[A-Za-z0-9_-]+\/.+$/, '"<bucket>/<name>"').optional(),
+  /** The mail was over ingest's size limit: its real size (the body holds its header block only). */
+  truncatedFrom: z.number().int().positive().optional(),
 });
 /** Raw notice metadata. */
 export type RawNoticeMeta = z.infer<typeof RawNoticeMeta>;
@@ -74,6 +76,7 @@ export function rawNoticeToHeaders(meta: RawNoticeMeta): [string, string][] {
   if (meta.subject !== undefined) h.push([HEADERS.subject, oneLine(meta.subject)]);
   if (meta.providerHint !== undefined) h.push([HEADERS.providerHint, meta.providerHint]);
   if (meta.objectRef !== undefined) h.push([HEADERS.objectRef, meta.objectRef]);
+  if (meta.truncatedFrom !== undefined) h.push([HEADERS.truncatedFrom, String(meta.truncatedFrom)]);
   return h;
 }
 
@@ -93,6 +96,7 @@ export function rawNoticeFromHeaders(get: (name: string) => string | undefined):
     attempt: num(get(HEADERS.attempt)) ?? 1,
     correlationId: get(HEADERS.correlationId),
     objectRef: opt(get(HEADERS.objectRef)),
+    truncatedFrom: num(get(HEADERS.truncatedFrom)),
   });
 }
 

@@ -10,6 +10,8 @@ export interface BackfillOptions {
   providerHint?: string;
   /** Mails published at once (JetStream acks are awaited in parallel). Default 64. */
   concurrency?: number;
+  /** Largest mail published whole (INGEST_MAX_MAIL_BYTES). */
+  maxMailBytes?: number;
   onMail?: (origin: string, status: string, noticeId?: string) => void;
 }
 
@@ -28,7 +30,7 @@ export interface BackfillReport {
  * (those acknowledged stay published, and a re-run skips them).
  */
 export async function backfill(bus: Bus, options: BackfillOptions): Promise<BackfillReport> {
-  const publisher = new NoticePublisher(bus);
+  const publisher = new NoticePublisher(bus, options.maxMailBytes);
   const report: BackfillReport = { read: 0, published: 0, alreadySeen: 0, skippedBeforeSince: 0 };
   const pool = new Pool(options.concurrency ?? 64);
   for await (const mail of readMailSource(options.path)) {

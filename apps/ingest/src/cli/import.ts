@@ -45,6 +45,7 @@ async function main(): Promise<number> {
       source: values.source,
       since,
       providerHint: values.provider,
+      maxMailBytes: config.INGEST_MAX_MAIL_BYTES,
       onMail: values.quiet ? undefined : (origin, status, id) => console.log(`${status.padEnd(14)} ${origin}${id ? `  ${id}` : ''}`),
     });
     console.log(`read ${report.read}, published ${report.published}, already seen ${report.alreadySeen}, before --since ${report.skippedBeforeSince}`);

@@ -12,6 +12,8 @@ import type { ImapSourceConfig } from '../sources/sources-file';
 import type { MailSource } from '../sources/source-supervisor';
 
 const DAY_MS = 24 * 3600 * 1000;
+/** How much of a mail over the size limit is fetched: its header block. */
+const OVERSIZED_HEAD_BYTES = 256 * 1024;
 /** Mails fetched per FETCH: bounds memory (one 25 MB mail is fetched on its own). */
 const FETCH_BATCH_BYTES = 16 * 1024 * 1024;
 const FETCH_BATCH_COUNT = 50;
@@ -224,13 +226,19 @@ export class ImapSource implements MailSource {
     for (let i = 0; i < sorted.length; i += 200) {
       const sizes = await client.fetchAll(sorted.slice(i, i + 200).join(','), { uid: true, size: true }, { uid: true });
       sizes.sort((a, b) => a.uid - b.uid);
-      for (const batch of batchesBySize(sizes)) {
+      // A mail over the size limit is not downloaded: its start (the header block) is enough to
+      // publish it as a truncated notice, recorded unparsed with its size.
+      const limit = this.deps.publisher.maxBytes;
+      const oversized = new Map(sizes.filter((m) => (m.size ?? 0) > limit).map((m) => [m.uid, m.size ?? 0]));
+      for (const batch of batchesBySize(sizes, oversized)) {
         if (signal.aborted) return current;
-        const messages = await client.fetchAll(batch.join(','), { uid: true, source: true, internalDate: true }, { uid: true });
+        const big = batch.length === 1 && oversized.has(batch[0]);
+        const source = big ? { start: 0, maxLength: OVERSIZED_HEAD_BYTES } : true;
+        const messages = await client.fetchAll(batch.join(','), { uid: true, source, internalDate: true }, { uid: true });
         messages.sort((a, b) => a.uid - b.uid);
         for (const message of messages) {
           if (signal.aborted) return current;
-          await this.handle(client, message, scope.since);
+          await this.handle(client, message, scope.since, oversized.get(message.uid));
           current = { uidValidity: scope.uidValidity, lastUid: message.uid, updatedAt: Date.now() };
           await this.saveCursor(current);
         }
@@ -239,7 +247,7 @@ export class ImapSource implements MailSource {
     return current;
   }
 
-  private async handle(client: ImapFlow, message: FetchMessageObject, since: Date | undefined): Promise<void> {
+  private async handle(client: ImapFlow, message: FetchMessageObject, since: Date | undefined, declaredSize?: number): Promise<void> {
     const raw = message.source;
     if (!raw) return; // expunged between the two FETCHes
     const health = this.deps.health;
@@ -250,7 +258,7 @@ export class ImapSource implements MailSource {
       health.skipped('outside-lookback');
       return;
     }
-    const notice = await this.deps.publisher.prepare(raw, this.name, this.config.senderHeader);
+    const notice = await this.deps.publisher.prepare(raw, this.name, this.config.senderHeader, declaredSize);
     if (!senderAllowed(notice.headers.sender, this.config.senderFilter)) {
       health.skipped('sender-filter');
       return;
@@ -347,11 +355,19 @@ class Session {
 }
 
 /** Groups UIDs so that one FETCH carries at most ~16 MB or 50 mails (a bigger mail goes alone). */
-function batchesBySize(sizes: FetchMessageObject[]): number[][] {
+function batchesBySize(sizes: FetchMessageObject[], alone: ReadonlyMap<number, number>): number[][] {
   const batches: number[][] = [];
   let current: number[] = [];
   let bytes = 0;
+  // In UID order (the cursor advances message by message); a mail in `alone` gets a FETCH of its own.
   for (const m of sizes) {
+    if (alone.has(m.uid)) {
+      if (current.length > 0) batches.push(current);
+      batches.push([m.uid]);
+      current = [];
+      bytes = 0;
+      continue;
+    }
     const size = m.size ?? 0;
     if (current.length > 0 && (bytes + size > FETCH_BATCH_BYTES || current.length >= FETCH_BATCH_COUNT)) {
       batches.push(current);

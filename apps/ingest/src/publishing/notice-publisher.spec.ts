@@ -1,4 +1,4 @@
-import { readHeaders, senderAllowed } from './notice-publisher';
+import { NoticePublisher, readHeaders, senderAllowed } from './notice-publisher';
 
 describe('readHeaders', () => {
   it('headers - folded, encoded and commented headers give the Message-ID, sender, subject and date a user sees', () => {
@@ -33,6 +33,31 @@ describe('readHeaders', () => {
     expect(readHeaders(Buffer.from('Subject: \xe9t\xe9\r\n\r\n', 'latin1')).subject).toBe('été');
     expect(readHeaders(Buffer.from('\xff\xfe not a mail', 'latin1'))).toEqual({});
     expect(readHeaders(Buffer.alloc(0))).toEqual({});
+  });
+});
+
+describe('NoticePublisher.prepare', () => {
+  const bus = {} as never;
+  const mail = (bodyBytes: number) =>
+    Buffer.from(`From: noc@ntt.net\r\nSubject: Big\r\nMessage-ID: <big-1@ntt.net>\r\n\r\n${'x'.repeat(bodyBytes)}\r\n`);
+
+  it('size limit - a mail over the limit keeps its header block, its identity and its real size', async () => {
+    const raw = mail(200 * 1024);
+    const notice = await new NoticePublisher(bus, 100 * 1024).prepare(raw, 'noc');
+    expect(notice.truncatedFrom).toBe(raw.length);
+    expect(notice.raw.toString()).toBe('From: noc@ntt.net\r\nSubject: Big\r\nMessage-ID: <big-1@ntt.net>\r\n\r\n');
+    expect(notice.noticeId).toBe('noc:big-1@ntt.net');
+    expect(notice.headers.subject).toBe('Big');
+  });
+
+  it('size limit - a mail within the limit, or a partial fetch with its declared size over it', async () => {
+    const raw = mail(10 * 1024);
+    const whole = await new NoticePublisher(bus, 100 * 1024).prepare(raw, 'noc');
+    expect(whole.truncatedFrom).toBeUndefined();
+    expect(whole.raw.equals(raw)).toBe(true);
+    const partial = await new NoticePublisher(bus, 100 * 1024).prepare(raw, 'noc', undefined, 5_000_000);
+    expect(partial.truncatedFrom).toBe(5_000_000);
+    expect(partial.raw.length).toBeLessThan(raw.length);
   });
 });
 

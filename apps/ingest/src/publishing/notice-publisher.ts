@@ -13,9 +13,29 @@ export interface MailHeaders {
 
 /** A mail read and identified, ready to publish. */
 export interface PreparedNotice {
+  /** What is published: the mail, or only its header block when it is over the size limit. */
   raw: Buffer;
   noticeId: string;
   headers: MailHeaders;
+  /** The mail's real size when `raw` holds only its header block. */
+  truncatedFrom?: number;
+}
+
+/** Default largest mail published whole (INGEST_MAX_MAIL_BYTES). */
+export const DEFAULT_MAX_MAIL_BYTES = 50 * 1024 * 1024;
+/** Most of an oversized mail's header block that is kept. */
+const MAX_HEADER_BLOCK = 256 * 1024;
+
+/** The header block of a mail (up to the blank line), at most MAX_HEADER_BLOCK bytes, ending in a blank line. */
+export function headerBlock(raw: Buffer): Buffer {
+  let end = raw.indexOf('\r\n\r\n');
+  let eol = '\r\n';
+  if (end < 0 || (raw.indexOf('\n\n') >= 0 && raw.indexOf('\n\n') < end)) {
+    end = raw.indexOf('\n\n');
+    eol = '\n';
+  }
+  const head = raw.subarray(0, Math.min(end < 0 ? raw.length : end, MAX_HEADER_BLOCK));
+  return Buffer.concat([head, Buffer.from(eol + eol)]);
 }
 
 /** How one publish ended: published now, or published before (seen-set, or JetStream's duplicate window). */
@@ -109,14 +129,30 @@ export function senderAllowed(sender: string | undefined, filter: readonly strin
  * long after.
  */
 export class NoticePublisher {
-  constructor(private readonly bus: Bus) {}
+  constructor(
+    private readonly bus: Bus,
+    private readonly maxMailBytes = DEFAULT_MAX_MAIL_BYTES,
+  ) {}
 
-  /** Reads a mail's headers and its notice id (`<source>:<Message-ID>`, else `<source>:sha256:<hex>`). */
-  async prepare(raw: Buffer, source: string, senderHeader?: string): Promise<PreparedNotice> {
+  /** Largest mail published whole: a source need not download more of a larger one than its start. */
+  get maxBytes(): number {
+    return this.maxMailBytes;
+  }
+
+  /**
+   * Reads a mail's headers and its notice id (`<source>:<Message-ID>`, else `<source>:sha256:<hex>`).
+   * A mail over the size limit (or known by `declaredSize` to be, when only its start was fetched)
+   * keeps only its header block: it is still published, stored and recorded unparsed with its size,
+   * never dropped in silence.
+   */
+  async prepare(raw: Buffer, source: string, senderHeader?: string, declaredSize?: number): Promise<PreparedNotice> {
     const headers = readHeaders(raw, senderHeader);
     // A Message-ID too long for a notice id (or with line breaks) is no usable identity: hash instead.
     const usable = headers.messageId && headers.messageId.length <= 900 && !/[\r\n]/.test(headers.messageId) ? headers.messageId : undefined;
-    return { raw, headers, noticeId: noticeIdFor(source, usable, raw) };
+    const noticeId = noticeIdFor(source, usable, raw);
+    const size = Math.max(raw.length, declaredSize ?? 0);
+    if (size > this.maxMailBytes) return { raw: headerBlock(raw), headers, noticeId, truncatedFrom: size };
+    return { raw, headers, noticeId };
   }
 
   /** True when this notice id was published before. */
@@ -139,6 +175,7 @@ export class NoticePublisher {
         providerHint: options.providerHint,
         attempt: 1,
         correlationId: options.correlationId ?? randomUUID(),
+        truncatedFrom: notice.truncatedFrom,
       },
       raw,
     );

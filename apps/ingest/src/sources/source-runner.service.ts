@@ -10,6 +10,8 @@ import type { SourcesFile } from './sources-file';
 
 /** Injection token of the validated sources file. */
 export const SOURCES_FILE = Symbol('SOURCES_FILE');
+/** Injection token of the largest mail published whole (INGEST_MAX_MAIL_BYTES). */
+export const MAX_MAIL_BYTES = Symbol('MAX_MAIL_BYTES');
 
 /** Starts every configured source once the app is up, and stops them (in-flight publishes first) before NATS closes. */
 @Injectable()
@@ -21,6 +23,7 @@ export class SourceRunner implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(Bus) private readonly bus: Bus,
     @Inject(SourceHealthBoard) private readonly board: SourceHealthBoard,
     @Inject(SOURCES_FILE) private readonly file: SourcesFile,
+    @Inject(MAX_MAIL_BYTES) private readonly maxMailBytes: number,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -29,7 +32,7 @@ export class SourceRunner implements OnApplicationBootstrap, BeforeApplicationSh
       this.logger.log('no mail sources configured (INGEST_SOURCES_FILE unset or empty): `npm run import` publishes backfills');
       return;
     }
-    const publisher = new NoticePublisher(this.bus);
+    const publisher = new NoticePublisher(this.bus, this.maxMailBytes);
     const cursors = new CursorStore(this.bus);
     const live: MailSource[] = sources.map((config) => {
       const deps = { publisher, cursors, health: this.board.get(config.name), logger: this.logger, lookbackDays: defaults.lookbackDays };

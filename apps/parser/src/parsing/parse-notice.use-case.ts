@@ -30,7 +30,18 @@ export class ParseNoticeUseCase {
     const started = process.hrtime.bigint();
     const raw = Buffer.from(notice.body.buffer, notice.body.byteOffset, notice.body.byteLength);
     // In a worker thread: a mail that takes too long or too much memory comes back unparsed.
-    const outcome = await this.pool.parse(raw, meta.providerHint);
+    const outcome: ParseOutcome =
+      meta.truncatedFrom === undefined
+        ? await this.pool.parse(raw, meta.providerHint)
+        : {
+            kind: 'unparsed',
+            providerType: meta.providerHint,
+            reasons: [
+              `mail of ${meta.truncatedFrom} bytes is over ingest's size limit (INGEST_MAX_MAIL_BYTES): only its header block was kept; ` +
+                'raise the limit and import the mail again to parse it',
+            ],
+            attempts: [],
+          };
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const provider = outcome.providerType ?? 'unknown';
     const base = `${meta.noticeId}#${meta.attempt}`;
