@@ -19,6 +19,7 @@ export class AppModule {
           workers: config.PARSER_WORKERS ?? defaultWorkers(config.PARSER_CONCURRENCY),
           timeoutMs: config.PARSER_TIMEOUT_MS,
           memoryMb: config.PARSER_WORKER_MEMORY_MB,
+          maxPartBytes: config.PARSER_MAX_PART_BYTES,
         }),
       ],
     };

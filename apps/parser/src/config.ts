@@ -17,6 +17,8 @@ export const parserConfig = serviceEnv(3002).extend({
   PARSER_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   /** Heap limit of one parse worker; a mail that needs more is recorded unparsed. */
   PARSER_WORKER_MEMORY_MB: z.coerce.number().int().min(32).max(16_384).default(512),
+  /** Largest attachment parsed; a larger one is skipped, and named in the unparsed record's reasons if nothing else parses. */
+  PARSER_MAX_PART_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
   /** How long a notice taken by a replica that died stays invisible before another replica gets it
    *  (a live handler extends it with working() every third of it). */
   PARSER_ACK_WAIT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),

@@ -161,7 +161,7 @@ describe('parser service - parse notices', () => {
   it('a hostile notice is abandoned at PARSER_TIMEOUT_MS and recorded unparsed while other notices keep flowing', async () => {
     // Two workers: the hostile mail holds one of them until its deadline, the other parses the rest.
     apps.push(
-      await startApp('parser', { NATS_URL: nats.url, NATS_NAMESPACE: ns, PARSER_CONCURRENCY: '4', PARSER_WORKERS: '2', PARSER_TIMEOUT_MS: '2000', PARSER_WORKER_MEMORY_MB: '4096' }),
+      await startApp('parser', { NATS_URL: nats.url, NATS_NAMESPACE: ns, PARSER_CONCURRENCY: '4', PARSER_WORKERS: '2', PARSER_TIMEOUT_MS: '2000', PARSER_WORKER_MEMORY_MB: '4096', PARSER_MAX_PART_BYTES: String(1024 ** 3) }),
     );
     // 200,000 events: linear to parse but many seconds of it (and ~50 MB: through the object store).
     await publish('hostile', Buffer.from(bcopMail('MH-1').toString().replace('END:VCALENDAR', hostileEvents(200_000) + 'END:VCALENDAR')));

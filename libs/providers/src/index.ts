@@ -1,7 +1,7 @@
 export * from './core/types';
 export * from './core/errors';
 export { runProvider, runProcessor, withDefaults, passesFilters, ProviderRunError, type ProviderRun } from './core/engine';
-export { readMail, MAILPARSER_OPTIONS } from './core/mail';
+export { readMail, MAILPARSER_OPTIONS, DEFAULT_MAX_PART_BYTES, type ReadMailOptions } from './core/mail';
 export { ProviderRegistry, GENERIC_PROVIDER_TYPE } from './core/registry';
 export { parseMail, parseNotification, selectProvider, type ParseOptions } from './core/parse';
 export { resolveZone, localToEpoch, mailDateToEpoch, fromFormat } from './core/zones';

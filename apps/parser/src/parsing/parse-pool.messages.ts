@@ -1,5 +1,10 @@
 import type { ParseOutcome, ProviderOverride } from '@maintwatch/providers';
 
+/** What each worker is started with. */
+export interface WorkerData {
+  maxPartBytes?: number;
+}
+
 /** Main thread -> parse worker. */
 export type ToWorker =
   | { type: 'overrides'; overrides: readonly ProviderOverride[] }

@@ -21,7 +21,11 @@ function bigCalendar(events: number): Buffer {
 describe(ParsePool.name, () => {
   const pools: ParsePool[] = [];
   const make = (options: { timeoutMs?: number; memoryMb?: number; workers?: number }, onAbandon?: (r: AbandonReason) => void) => {
-    const pool = new ParsePool({ workers: options.workers ?? 1, timeoutMs: options.timeoutMs ?? 60_000, memoryMb: options.memoryMb ?? 1024 }, onAbandon);
+    // The big calendars below are over the default part limit, which would skip them unread.
+    const pool = new ParsePool(
+      { workers: options.workers ?? 1, timeoutMs: options.timeoutMs ?? 60_000, memoryMb: options.memoryMb ?? 1024, maxPartBytes: 1024 * 1024 * 1024 },
+      onAbandon,
+    );
     pools.push(pool);
     return pool;
   };

@@ -3,7 +3,7 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ParseOutcome, ProviderOverride } from '@maintwatch/providers';
-import type { FromWorker, ToWorker } from './parse-pool.messages';
+import type { FromWorker, ToWorker, WorkerData } from './parse-pool.messages';
 
 /** How the pool runs its workers. */
 export interface ParsePoolOptions {
@@ -13,6 +13,8 @@ export interface ParsePoolOptions {
   timeoutMs: number;
   /** Heap limit of one worker; a mail that needs more is recorded unparsed. */
   memoryMb: number;
+  /** Largest attachment a worker reads (larger ones are skipped with a warning). */
+  maxPartBytes?: number;
 }
 
 /** Why a parse was abandoned. */
@@ -124,7 +126,9 @@ export class ParsePool implements OnApplicationShutdown {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_SCRIPT, { eval: FROM_SOURCES, execArgv: WORKER_EXEC_ARGV, resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb } });
+    const worker = new Worker(WORKER_SCRIPT, { eval: FROM_SOURCES, execArgv: WORKER_EXEC_ARGV, resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb },
+      workerData: { maxPartBytes: this.options.maxPartBytes } satisfies WorkerData,
+    });
     const slot: Slot = { worker, ready: false, retired: false };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', (err: Error & { code?: string }) => this.onFailure(slot, err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : 'crash', err));

@@ -4,15 +4,16 @@
  * isolate so that a mail that makes a parser spin or bloat can be abandoned by terminating the
  * thread, without stalling the replica's other notices.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { builtInRegistry, parseMail, type ProviderOverride, type ProviderRegistry } from '@maintwatch/providers';
-import type { ToWorker, FromWorker } from './parse-pool.messages';
+import type { ToWorker, FromWorker, WorkerData } from './parse-pool.messages';
 
 const port = parentPort;
 if (!port) throw new Error('parse-worker.ts runs only as a worker thread');
 
 const builtIn = builtInRegistry();
 let registry: ProviderRegistry = builtIn;
+const { maxPartBytes } = (workerData ?? {}) as WorkerData;
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'overrides') {
@@ -24,7 +25,7 @@ port.on('message', (message: ToWorker) => {
     return;
   }
   const raw = Buffer.from(message.raw.buffer, message.raw.byteOffset, message.raw.byteLength);
-  parseMail(raw, { registry, providerHint: message.providerHint }).then(
+  parseMail(raw, { registry, providerHint: message.providerHint, maxPartBytes }).then(
     (outcome) => port.postMessage({ type: 'done', id: message.id, outcome } satisfies FromWorker),
     (err: unknown) =>
       port.postMessage({ type: 'failed', id: message.id, message: err instanceof Error ? err.message : String(err) } satisfies FromWorker),

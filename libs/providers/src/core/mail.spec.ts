@@ -165,6 +165,23 @@ describe('readMail / parseMail - hostile input gives a typed outcome', () => {
     if (outcome.kind === 'unparsed') expect(outcome.reasons.join('\n')).toContain('unknown charset');
   });
 
+  it('an attachment over the part limit is skipped, named in the warnings and in the reasons when nothing parses', async () => {
+    const parts = (icsBody: string) =>
+      mail(['Subject: NTT maintenance', 'From: noc@us.ntt.net', 'Date: Mon, 30 Sep 2024 13:15:40 +0000'], [
+        { headers: ['Content-Type: text/plain'], body: 'See the calendar.' },
+        { headers: ['Content-Type: text/calendar; charset=utf-8; method=REQUEST', 'Content-Disposition: attachment; filename="big.ics"'], body: icsBody },
+      ]);
+    const padded = parts(nttIcs.replace('END:VCALENDAR', `X-PAD:${'x'.repeat(70 * 1024)}\r\nEND:VCALENDAR`));
+    const data = await readMail(padded, { maxPartBytes: 64 * 1024 });
+    expect(data.parts.some((p) => p.type === 'ical')).toBe(false);
+    expect(data.warnings.join('\n')).toMatch(/attachment big\.ics of \d+ bytes is over the part limit \(65536 bytes, PARSER_MAX_PART_BYTES\): skipped/);
+    const outcome = await parseMail(padded, { registry, maxPartBytes: 64 * 1024 });
+    expect(outcome.kind).toBe('unparsed');
+    if (outcome.kind === 'unparsed') expect(outcome.reasons.join('\n')).toContain('over the part limit');
+    // Under the default limit the same notice parses.
+    expect((await parseMail(padded, { registry })).kind).toBe('parsed');
+  });
+
   it('a 25 MB mail', async () => {
     const pdf = Buffer.alloc(25 * 1024 * 1024, 0x25).toString('base64').replace(/.{76}/g, '$&\r\n');
     const big = mail(['Subject: NTT maintenance with the full report', 'From: noc@us.ntt.net', 'Date: Mon, 30 Sep 2024 13:15:40 +0000'], [

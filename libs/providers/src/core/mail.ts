@@ -16,6 +16,15 @@ export const MAILPARSER_OPTIONS = {
   keepCidLinks: true,
 } as const;
 
+/** Default largest attachment read: notices' calendars, CSV and XLSX circuit lists are kilobytes. */
+export const DEFAULT_MAX_PART_BYTES = 16 * 1024 * 1024;
+
+/** Options of readMail. */
+export interface ReadMailOptions {
+  /** Largest attachment read; a larger one is skipped with a warning that reaches an unparsed record's reasons. */
+  maxPartBytes?: number;
+}
+
 /** Mails nested deeper than this (forward of a forward of ...) are not unwrapped further. */
 const MAX_FORWARD_DEPTH = 5;
 
@@ -35,7 +44,7 @@ const MAIL_HEADERS = new Set([
  * Forwarded mail (a message/rfc822 attachment, or an inline "Forwarded message" block)
  * gives the original's sender. Throws MimeError only when the bytes are no mail at all.
  */
-export async function readMail(raw: Buffer | string): Promise<NotificationData> {
+export async function readMail(raw: Buffer | string, options: ReadMailOptions = {}): Promise<NotificationData> {
   const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
   if (bytes.length === 0) throw new MimeError('empty message');
   let mail: ParsedMail;
@@ -49,12 +58,12 @@ export async function readMail(raw: Buffer | string): Promise<NotificationData> 
     throw new MimeError('no RFC 822 header block (not a mail)');
   }
   const data: NotificationData = { parts: [], warnings: [] };
-  await collect(mail, data, 0);
+  await collect(mail, data, 0, options.maxPartBytes ?? DEFAULT_MAX_PART_BYTES);
   return data;
 }
 
 /** Fills `data` from one (possibly nested) mail: its sender, subject and typed parts. */
-async function collect(mail: ParsedMail, data: NotificationData, depth: number): Promise<void> {
+async function collect(mail: ParsedMail, data: NotificationData, depth: number, maxPartBytes: number): Promise<void> {
   const sender = firstAddress(mail.from);
   const subject = mail.subject ?? undefined;
   data.sender = sender;
@@ -70,6 +79,10 @@ async function collect(mail: ParsedMail, data: NotificationData, depth: number):
   for (const att of mail.attachments ?? []) {
     const type = att.contentType?.toLowerCase() ?? 'application/octet-stream';
     const name = att.filename?.toLowerCase() ?? '';
+    if (att.content.length > maxPartBytes) {
+      data.warnings.push(`attachment ${att.filename ?? type} of ${att.content.length} bytes is over the part limit (${maxPartBytes} bytes, PARSER_MAX_PART_BYTES): skipped`);
+      continue;
+    }
     if (type === 'message/rfc822' || name.endsWith('.eml')) nested.push(att);
     else if (type === 'text/calendar' || type === 'application/ics' || name.endsWith('.ics'))
       bodyParts.push({ type: 'ical', content: decodeText(att, data), filename: att.filename });
@@ -93,7 +106,7 @@ async function collect(mail: ParsedMail, data: NotificationData, depth: number):
         const inner = await simpleParser(att.content, MAILPARSER_OPTIONS);
         if (!inner.headerLines.some((h) => MAIL_HEADERS.has(h.key))) continue;
         const innerData: NotificationData = { parts: [], warnings: data.warnings };
-        await collect(inner, innerData, depth + 1);
+        await collect(inner, innerData, depth + 1, maxPartBytes);
         if (innerData.sender && innerData.sender !== data.sender && data.forwardedBy === undefined) {
           data.forwardedBy = data.sender;
           data.sender = innerData.sender;

@@ -9,13 +9,15 @@ export interface ParseOptions {
   registry: ProviderRegistry;
   /** Provider type to use when the sender names none (ingest's per-source hint, the CLI's --provider). */
   providerHint?: string;
+  /** Largest attachment read; a larger one is skipped with a warning (default DEFAULT_MAX_PART_BYTES). */
+  maxPartBytes?: number;
 }
 
 /** Parses a whole RFC 822 mail. Never throws: every input ends parsed, unparsed or ignored. */
 export async function parseMail(raw: Buffer | string, options: ParseOptions): Promise<ParseOutcome> {
   let data: NotificationData;
   try {
-    data = await readMail(raw);
+    data = await readMail(raw, { maxPartBytes: options.maxPartBytes });
   } catch (err) {
     const reason = err instanceof MimeError ? err.message : `mail could not be read: ${reasonOf(err)}`;
     return { kind: 'unparsed', providerType: options.providerHint, reasons: [reason], attempts: [] };
