@@ -23,6 +23,8 @@ export const serviceEnv = (defaultPort: number) =>
   /** HTTP port for /healthz, /readyz, /metrics (and the app's API). */
   PORT: port.default(defaultPort),
   HOST: z.string().default('0.0.0.0'),
+  /** Largest HTTP request body (JSON); larger ones get 413 before they are read. Routes with their own limit (CSV import, webhooks) keep it. */
+  HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(1024 * 1024),
   LOG_LEVEL: logLevel,
   LOG_FORMAT: logFormat,
   /** Provision streams, buckets and consumers at start (off when an operator manages them). */

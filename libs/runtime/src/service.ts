@@ -42,7 +42,7 @@ export async function runService<S extends z.ZodObject>(
 ): Promise<INestApplication> {
   const config = loadConfigOrExit(def.config, env, def.name) as z.output<S> & ServiceEnv;
   const logger = createLogger({ appName: def.name, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-  const app = await NestFactory.create<NestFastifyApplication>(rootModule(def, config), new FastifyAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule(def, config), new FastifyAdapter({ bodyLimit: config.HTTP_BODY_LIMIT_BYTES }), {
     logger: new PinoNestLogger(logger),
     bufferLogs: true,
     abortOnError: false,

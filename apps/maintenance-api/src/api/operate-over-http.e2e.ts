@@ -54,6 +54,15 @@ describe('maintenance-api HTTP - operate over the REST API', () => {
     await until(async () => (await kv.get('acme-fiber'))?.operation !== 'PUT', 5000, 'the deleted provider out of the table');
   });
 
+  it('bodies - a JSON body over HTTP_BODY_LIMIT_BYTES is refused with 413 and a clear message, unread', async () => {
+    const huge = { type: 'huge-fiber', name: 'Huge', senders: Array.from({ length: 60_000 }, (_, i) => `noc${i}.huge-fiber.example`) };
+    expect(JSON.stringify(huge).length).toBeGreaterThan(1024 * 1024);
+    const res = await send('POST', '/api/v1/providers', huge);
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large', message: expect.stringMatching(/body.*too large|exceeds/i) });
+    expect((await get('/api/v1/providers/huge-fiber')).status).toBe(404);
+  });
+
   it('circuits - created with aliases, bound to a device, found by any name, paged to the last page', async () => {
     const c = await send('POST', '/api/v1/circuits', { providerType: 'zayo', providerCircuitId: 'PAGE/1//ZYO', aliases: ['PAGE-1'], redundancyGroup: 'page-grp', type: 'transit' });
     expect(c).toMatchObject({ status: 201, body: { providerCircuitId: 'PAGE/1//ZYO', aliases: ['PAGE-1'], verified: true, redundancyGroup: 'page-grp' } });
