@@ -21,6 +21,13 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql
 /usr/bin/python3 -c 'import ncclient' >/dev/null 2>&1 || missing+=(python3-ncclient)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 
+# kubectl renders k8s/ in tests/deploy (the machine image has it; a soft attempt otherwise, since a
+# Debian mirror may not carry it: the test then says so, and fails in CI).
+if ! command -v kubectl >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends kubectl; } >/dev/null 2>&1 ||
+    echo "ensure-services: kubectl could not be installed; tests/deploy/k8s-manifests.spec.ts needs it" >&2
+fi
+
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -15,7 +15,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PersistenceModule.forRoot({ url: config.DATABASE_URL, caFile: config.DATABASE_CA_FILE, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'junos-gateway' }),
+        PersistenceModule.forRoot({ url: config.DATABASE_URL, caFile: config.DATABASE_CA_FILE, tlsInsecure: config.DATABASE_TLS_INSECURE, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'junos-gateway' }),
         events,
         ActionsModule.forRoot({
           devicesFile: config.JUNOS_DEVICES_FILE,

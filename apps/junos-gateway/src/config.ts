@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import { databaseUrl, envBoolean, secretFromEnvOrFile } from '@maintwatch/observability';
+import { checkDatabaseTls } from '@maintwatch/persistence';
 import { serviceEnv } from '@maintwatch/runtime';
 
 /** The junos-gateway's environment. */
 export const junosConfig = serviceEnv(3004).extend({
   /** PostgreSQL: the gateway's schema `gateway` (device events), and the API tokens of the REST routes. */
-  DATABASE_URL: databaseUrl,
-  /** Verify the PostgreSQL server certificate against this CA (with sslmode=require in the URL). */
+  /** PostgreSQL URL, or a file holding it in DATABASE_URL_FILE (a mounted secret). */
+  DATABASE_URL: secretFromEnvOrFile('DATABASE_URL').pipe(databaseUrl),
+  /** CA to verify the PostgreSQL server against (TLS on, verify-full, whatever the URL's sslmode says). */
   DATABASE_CA_FILE: z.string().optional(),
+  /** Accept sslmode=no-verify in the URL (TLS without verifying the server); refused otherwise. */
+  DATABASE_TLS_INSECURE: envBoolean.default(false),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(8),
   /**
    * Webhook HMAC secrets, comma- or newline-separated (several at once while rotating), or a
@@ -61,6 +65,7 @@ export const junosConfig = serviceEnv(3004).extend({
   /** Longest command output kept in the audit and the result message, characters. */
   ACTION_OUTPUT_MAX_CHARS: z.coerce.number().int().min(256).max(1_000_000).default(64 * 1024),
 }).superRefine((c, ctx) => {
+  checkDatabaseTls(c, ctx);
   // Reported on the variable that is set (an unset one would read "missing" only).
   for (const key of ['JTAC_FTP_PASSWORD', 'JTAC_FTP_CA_FILE'] as const)
     if (!c.JTAC_FTP_HOST && c[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'needs JTAC_FTP_HOST (the server it is for)' });

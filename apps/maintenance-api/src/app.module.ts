@@ -21,6 +21,7 @@ export class AppModule {
         PersistenceModule.forRoot({
           url: config.DATABASE_URL,
           caFile: config.DATABASE_CA_FILE,
+          tlsInsecure: config.DATABASE_TLS_INSECURE,
           poolSize: config.DATABASE_POOL_SIZE,
           applicationName: 'maintenance-api',
         }),

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { databaseUrl, envBoolean } from '@maintwatch/observability';
+import { databaseUrl, envBoolean, secretFromEnvOrFile } from '@maintwatch/observability';
+import { checkDatabaseTls } from '@maintwatch/persistence';
 import { serviceEnv } from '@maintwatch/runtime';
 
 /** Names of the points where FAILPOINTS can crash the process (crash tests). */
@@ -10,9 +11,12 @@ export type FailpointName = (typeof FAILPOINT_NAMES)[number];
 
 /** maintenance-api's environment. */
 export const apiConfig = serviceEnv(3000).extend({
-  DATABASE_URL: databaseUrl,
-  /** Verify the PostgreSQL server certificate when the URL asks for TLS (sslmode=require). */
+  /** PostgreSQL URL, or a file holding it in DATABASE_URL_FILE (a mounted secret). */
+  DATABASE_URL: secretFromEnvOrFile('DATABASE_URL').pipe(databaseUrl),
+  /** CA to verify the PostgreSQL server against (TLS on, verify-full, whatever the URL's sslmode says). */
   DATABASE_CA_FILE: z.string().optional(),
+  /** Accept sslmode=no-verify in the URL (TLS without verifying the server); refused otherwise. */
+  DATABASE_TLS_INSECURE: envBoolean.default(false),
   /** Connections to PostgreSQL. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(16),
   /** Parsed maintenances in hand at once (they are applied in batches of PARSED_BATCH). */
@@ -71,6 +75,6 @@ export const apiConfig = serviceEnv(3000).extend({
       }
       return names as FailpointName[];
     }),
-});
+}).superRefine(checkDatabaseTls);
 /** maintenance-api's validated config. */
 export type ApiConfig = z.output<typeof apiConfig>;

@@ -1,14 +1,19 @@
-import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { postgresTls, type PostgresTlsOptions } from './postgres-tls';
 
 /** How to reach PostgreSQL. */
 export interface StoreOptions {
   /** postgres://user:password@host:5432/db */
   url: string;
-  /** PEM of a private CA: TLS with verification (use with sslmode=require in the URL). */
+  /** PEM of a private CA to verify the server against; turns TLS on (verify-full) by itself. */
   caFile?: string;
+  /**
+   * Allow `sslmode=no-verify` (or `ssl=no-verify`) in the URL: TLS without checking the server's
+   * certificate. Refused unless set, so a copied URL never disables verification silently.
+   */
+  tlsInsecure?: boolean;
   /** Connections in the pool. Default 10. */
   poolSize?: number;
   /** Shown in pg_stat_activity. */
@@ -22,17 +27,22 @@ export interface StoreOptions {
   synchronizeForTests?: boolean;
 }
 
-/** TLS to PostgreSQL with a private CA, verified; undefined to follow the URL. */
-export function sslOptions(options: StoreOptions): { ca: string; rejectUnauthorized: true } | undefined {
-  return options.caFile ? { ca: readFileSync(options.caFile, 'utf8'), rejectUnauthorized: true } : undefined;
+/**
+ * The URL without its TLS parameters and the TLS options built from them: pg lets URL
+ * parameters override explicit options, so they are taken out and decided here (see postgresTls).
+ * Throws DatabaseTlsConfigError on a setting that would not verify the server.
+ */
+export function connectionOptions(options: StoreOptions): { url: string; ssl: PostgresTlsOptions } {
+  return postgresTls(options.url, { caFile: options.caFile, insecure: options.tlsInsecure });
 }
 
 /** A TypeORM DataSource for the store (not yet initialised). Migrations are never run implicitly. */
 export function createDataSource(options: StoreOptions): DataSource {
+  const { url, ssl } = connectionOptions(options);
   return new DataSource({
     type: 'postgres',
-    url: options.url,
-    ssl: sslOptions(options),
+    url,
+    ssl,
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',

@@ -34,3 +34,11 @@ export class StoreNotFoundError extends Error {
 export function isTransientStoreError(err: unknown): boolean {
   return err instanceof StoreUnavailableError || err instanceof StoreContentionError;
 }
+
+/** The PostgreSQL TLS settings (URL parameters, CA file) are contradictory or would not verify the server. */
+export class DatabaseTlsConfigError extends Error {
+  override name = 'DatabaseTlsConfigError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { createDataSource, sslOptions, type StoreOptions } from './data-source';
+import { connectionOptions, createDataSource, type StoreOptions } from './data-source';
 import { ChannelListener } from './listener';
 import { StoreConflictError, StoreContentionError, StoreUnavailableError } from './errors';
 import { LOCKS } from './repositories/clock.repository';
@@ -167,10 +167,11 @@ export class Store {
    * connection. Stop it before closing the store.
    */
   listen(channel: string, onStale: () => void): ChannelListener {
+    const { url, ssl } = connectionOptions(this.options);
     const listener = new ChannelListener(
       {
-        connectionString: this.options.url,
-        ssl: sslOptions(this.options),
+        connectionString: url,
+        ssl,
         application_name: `${this.options.applicationName ?? 'maintwatch'}-listen`,
         connectionTimeoutMillis: this.options.connectTimeoutMs ?? 2000,
       },

@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
     return 64;
   }
   const config = loadConfigOrExit(tokenCliConfig, env(), 'token');
-  const store = await Store.open({ url: config.DATABASE_URL, caFile: config.DATABASE_CA_FILE, poolSize: 2, applicationName: 'maintwatch-token' });
+  const store = await Store.open({ url: config.DATABASE_URL, caFile: config.DATABASE_CA_FILE, tlsInsecure: config.DATABASE_TLS_INSECURE, poolSize: 2, applicationName: 'maintwatch-token' });
   try {
     const tokens = store.repos.api.tokens;
     if (command === 'create') {
