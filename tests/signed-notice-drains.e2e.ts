@@ -2,7 +2,9 @@
 // PostgreSQL, the router a Junos simulator over SSH/NETCONF: a notice the mailbox's MTA
 // authenticated for the provider's domain drains the circuit's session before the window; the
 // same notice forged (an Authentication-Results header the sender wrote itself) is recorded and
-// announced but never touches the router.
+// announced but never touches the router. And the whole way from a mailbox: a notice delivered to
+// a Dovecot mailbox is read by ingest over IMAP, drains when its window starts and restores the
+// router's configuration to the byte when it ends.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,12 +15,14 @@ import { Store } from '@maintwatch/persistence';
 import {
   buildApp,
   startApp,
+  startDovecot,
   startJunosSimulator,
   startNats,
   testDatabase,
   testNamespace,
   until,
   type AppProcess,
+  type DovecotHandle,
   type JunosSimulator,
   type NatsServerHandle,
   type TestDatabase,
@@ -32,6 +36,7 @@ const BASELINE = [
   'set system host-name sim-mx1',
   'set protocols bgp group TRANSIT neighbor 192.0.2.1 peer-as 2914',
   'set protocols bgp group TRANSIT neighbor 198.51.100.1 peer-as 2914',
+  'set protocols bgp group TRANSIT neighbor 203.0.113.1 peer-as 2914',
 ];
 const stamp = (t: number) => new Date(t * 1000).toISOString().replace(/[-:]|\.\d{3}/g, '');
 
@@ -96,6 +101,7 @@ describe('signed provider notice to a drained BGP session - the whole chain', ()
   let nats: NatsServerHandle;
   let db: TestDatabase;
   let sim: JunosSimulator;
+  let dovecot: DovecotHandle;
   let bus: Bus;
   let store: Store;
   let token: string;
@@ -126,20 +132,35 @@ describe('signed provider notice to a drained BGP session - the whole chain', ()
   beforeAll(async () => {
     for (const app of ['parser', 'maintenance-api', 'junos-gateway'] as const) buildApp(app);
     dir = mkdtempSync(join(tmpdir(), 'signed-drain-'));
-    [nats, db, sim] = await Promise.all([startNats(), testDatabase(), startJunosSimulator({ minuteMs: 3000 })]);
+    for (const app of ['ingest'] as const) buildApp(app);
+    [nats, db, sim, dovecot] = await Promise.all([
+      startNats(),
+      testDatabase(),
+      startJunosSimulator({ minuteMs: 3000 }),
+      startDovecot({ users: [{ user: 'netops', pass: 'pw-netops' }] }),
+    ]);
     sim.state.running = [...BASELINE];
     sim.state.candidate = [...BASELINE];
     const inventory = join(dir, 'devices.yaml');
     writeFileSync(inventory, yaml.dump({ devices: [{ name: 'edge1', host: sim.host, port: sim.port, username: 'lab', passwordEnv: 'EDGE1_PASSWORD', hostKeys: [sim.hostKeyFingerprint] }] }));
     const base = { NATS_URL: nats.url, NATS_NAMESPACE: ns };
     // maintenance-api first: it migrates the database the gateway shares.
-    api = await startApp('maintenance-api', { ...base, DATABASE_URL: db.url }, 30_000);
+    // The clock looks for due transitions (started, ended) twice a second.
+    api = await startApp('maintenance-api', { ...base, DATABASE_URL: db.url, CLOCK_INTERVAL_MS: '500' }, 30_000);
     apps.push(api);
     await until(async () => (await fetch(`${api.url}/readyz`)).status === 200, 30_000, 'maintenance-api ready');
     store = await Store.open({ url: db.url, poolSize: 2 });
     token = generateToken();
     await store.repos.api.tokens.create({ name: 'chain-spec', scope: 'write', tokenHash: hashToken(token) });
-    const [parser, gw] = await Promise.all([
+    const sources = join(dir, 'sources.yaml');
+    writeFileSync(
+      sources,
+      JSON.stringify({
+        defaults: { reconnect: { minMs: 100, maxMs: 1000 } },
+        sources: [{ name: 'netops', type: 'imap', host: dovecot.host, port: dovecot.port, security: 'none', user: 'netops', passwordEnv: 'NETOPS_IMAP_PASSWORD' }],
+      }),
+    );
+    const [parser, gw, ingest] = await Promise.all([
       startApp('parser', { ...base, PARSER_TRUSTED_AUTHSERV_IDS: TRUSTED_MTA, PARSER_ACK_WAIT_MS: '5000' }, 30_000),
       startApp(
         'junos-gateway',
@@ -155,13 +176,14 @@ describe('signed provider notice to a drained BGP session - the whole chain', ()
         },
         30_000,
       ),
+      startApp('ingest', { ...base, INGEST_SOURCES_FILE: sources, NETOPS_IMAP_PASSWORD: 'pw-netops' }, 30_000),
     ]);
-    apps.push(parser, gw);
+    apps.push(parser, gw, ingest);
     gateway = gw;
     await until(async () => (await fetch(`${gateway.url}/readyz`)).status === 200, 30_000, 'junos-gateway ready');
     bus = await Bus.connect({ servers: nats.url, name: 'chain-spec', namespace: ns });
     const drain = { method: 'graceful-shutdown', leadMinutes: 0, graceMinutes: 0, confirmMinutes: 1, dryRun: false };
-    for (const [circuit, neighbor] of [['201945', '192.0.2.1'], ['318822', '198.51.100.1']]) {
+    for (const [circuit, neighbor] of [['201945', '192.0.2.1'], ['318822', '198.51.100.1'], ['400123', '203.0.113.1']]) {
       const created = await call(api.url, 'POST', '/api/v1/circuits', {
         providerType: 'ntt',
         providerCircuitId: circuit,
@@ -177,6 +199,7 @@ describe('signed provider notice to a drained BGP session - the whole chain', ()
     await db?.drop();
     await nats?.stop();
     await sim?.stop();
+    await dovecot?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -214,5 +237,31 @@ describe('signed provider notice to a drained BGP session - the whole chain', ()
     const f = await view(forged);
     expect(f.authentication).toMatchObject({ authenticated: false, actionable: false });
     expect(f.authentication.reason).toContain('dmarc=fail');
+  });
+
+  it('a notice delivered to the mailbox drains when its window starts and restores the router to the byte when it ends', async () => {
+    const ticket = `VNOC-2-${randomBytes(4).toString('hex')}`;
+    const before = [...sim.state.running];
+    const commits = sim.state.commits.length;
+    const now = Math.floor(Date.now() / 1000);
+    // Starts in a few seconds (time to be read, parsed and stored), ends half a minute later.
+    const start = now + 8;
+    const end = start + 30;
+    const trusted = `Authentication-Results: ${TRUSTED_MTA}; dkim=pass header.d=us.ntt.net header.s=mx2024; dmarc=pass header.from=us.ntt.net`;
+    await dovecot.appendMail('netops', 'INBOX', nttNotice(ticket, '400123', start, end, trusted));
+
+    const drained = await drainOf(ticket, ['drained']);
+    expect(drained.circuitId).toBe('400123');
+    expect(sim.state.running.filter((l) => !before.includes(l)).join('\n')).toMatch(/neighbor 203\.0\.113\.1 graceful-shutdown/);
+
+    await drainOf(ticket, ['restored']);
+    expect(sim.state.running.join('\n')).toBe(before.join('\n'));
+    expect(sim.state.commits.slice(commits).map((c) => c.log)).toEqual([
+      `MAINT ntt ${ticket} drain 400123`,
+      `MAINT ntt ${ticket} drain 400123 confirmed`,
+      `MAINT ntt ${ticket} drain 400123 restore`,
+      `MAINT ntt ${ticket} drain 400123 restore confirmed`,
+    ]);
+    expect(sim.state.lockedBy).toBeUndefined();
   });
 });
