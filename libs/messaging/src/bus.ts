@@ -31,7 +31,7 @@ import {
   type JsonSubject,
   type PayloadOf,
   type RawNotice,
-  type RawNoticeMeta,
+  RawNoticeMeta,
   type StreamKey,
 } from '@maintwatch/contracts';
 import { currentCorrelationId } from '@maintwatch/observability';
@@ -234,7 +234,9 @@ export class Bus {
    * stores it once) and the message carries its reference. Resolves on JetStream's ack.
    */
   async publishRawNotice(meta: Omit<RawNoticeMeta, 'size' | 'sha256' | 'objectRef'>, body: Uint8Array): Promise<PubAck> {
-    const full: RawNoticeMeta = { ...meta, size: body.length, sha256: sha256Hex(body) };
+    // Validated here, where the caller can still be told: a notice whose metadata the consumers
+    // would refuse must never reach the stream.
+    const full: RawNoticeMeta = RawNoticeMeta.parse({ ...meta, size: body.length, sha256: sha256Hex(body) });
     let payload = body;
     // Headers and protocol overhead count against max_payload too.
     if (body.length > this.maxPayload - 8 * 1024) {

@@ -1,4 +1,4 @@
-import { NoticePublisher, readHeaders, senderAllowed } from './notice-publisher';
+import { NoticePublisher, readHeaders, receivedAtSeconds, senderAllowed } from './notice-publisher';
 
 describe('readHeaders', () => {
   it('headers - folded, encoded and commented headers give the Message-ID, sender, subject and date a user sees', () => {
@@ -58,6 +58,18 @@ describe('NoticePublisher.prepare', () => {
     const partial = await new NoticePublisher(bus, 100 * 1024).prepare(raw, 'noc', undefined, 5_000_000);
     expect(partial.truncatedFrom).toBe(5_000_000);
     expect(partial.raw.length).toBeLessThan(raw.length);
+  });
+});
+
+describe(receivedAtSeconds.name, () => {
+  const now = Date.UTC(2026, 11, 7, 6, 0, 0);
+  it('arrival - a plausible date is kept; none, before 1970, far in the future or invalid is now', () => {
+    expect(receivedAtSeconds(new Date(Date.UTC(2026, 10, 1)), now)).toBe(Date.UTC(2026, 10, 1) / 1000);
+    expect(receivedAtSeconds(undefined, now)).toBe(now / 1000);
+    // What a damaged backfilled Date header gives ("Date: Sat, 1 Jan 0200 ...").
+    expect(receivedAtSeconds(new Date(-55_786_838_400_000), now)).toBe(now / 1000);
+    expect(receivedAtSeconds(new Date(Date.UTC(9999, 0, 1)), now)).toBe(now / 1000);
+    expect(receivedAtSeconds(new Date('not a date'), now)).toBe(now / 1000);
   });
 });
 

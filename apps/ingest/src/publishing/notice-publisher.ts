@@ -169,7 +169,7 @@ export class NoticePublisher {
       {
         noticeId,
         source: options.source,
-        receivedAt: Math.floor((options.receivedAt?.getTime() ?? Date.now()) / 1000),
+        receivedAt: receivedAtSeconds(options.receivedAt),
         sender: headers.sender,
         subject: headers.subject,
         providerHint: options.providerHint,
@@ -183,6 +183,20 @@ export class NoticePublisher {
     await seen.put(seenKey(noticeId), noticeId);
     return { status: ack.duplicate ? 'already-seen' : 'published', noticeId };
   }
+}
+
+/** Furthest in the future a mail's own date may lie and still be believed as its arrival. */
+const MAX_CLOCK_SKEW_MS = 24 * 3600 * 1000;
+
+/**
+ * When the mail arrived, in epoch seconds: the given time (IMAP INTERNALDATE, Gmail internalDate,
+ * or a backfilled mail's Date header) when it is plausible, else now. A damaged or forged Date
+ * ("Date: 1 Jan 0200", a year 9999) must not make the notice unpublishable.
+ */
+export function receivedAtSeconds(at: Date | undefined, now = Date.now()): number {
+  const ms = at?.getTime();
+  const plausible = ms !== undefined && Number.isFinite(ms) && ms >= 0 && ms <= now + MAX_CLOCK_SKEW_MS;
+  return Math.floor((plausible ? ms : now) / 1000);
 }
 
 /** KV keys allow a limited alphabet; notice ids (Message-IDs) do not keep to it. */
