@@ -34,7 +34,9 @@ const LINES: readonly [string, string][] = [
   ['repeated dates', fill('2 May 2023 14:00 UTC ')],
   ['"Start Time:" then blanks', `Start Time: 2 May 2023 14:00${fill(' ')}x`],
   ['"End Time:" then blanks', `End Time: March 31, 2025 14:00${fill(' ')}!`],
-  ['label then blanks then colon', `Event ID${fill(' ')}x`],
+  ['label then blanks', `Event ID${fill(' ')}x`],
+  ['label then blanks then colon', `Seaborn Ticket Number${fill(' ')}: 1`],
+  ['label then blanks then no colon', `Account Name${fill(' ')}x`],
   ['"from <date> to" then blanks', `from Thu, 20 May 2021 08:00:00 GMT to${fill(' ')}x`],
 ];
 

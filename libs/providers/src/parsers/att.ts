@@ -3,6 +3,7 @@ import { load, type CheerioAPI } from 'cheerio/slim';
 import { ParserError } from '../core/errors';
 import { resolveZone, fromFormat } from '../core/zones';
 import type { Parser, PartialMaintenance } from '../core/types';
+import { splitLabel } from './common';
 
 // AT&T notices: the body lists "Event ID:", "Customer Impact Description:", "Summary:",
 // "Description:", "Business Risk:" and "Start Time: March 31, 2025 14:00 GMT, End Time: ..."
@@ -86,23 +87,11 @@ function readFields($: CheerioAPI): Map<string, string> {
   for (const raw of $.root().text().split('\n')) {
     const line = raw.replace(/[^\x20-\x7e]+/g, ' ').trim();
     for (const piece of splitEndTime(line)) {
-      const field = fieldOf(piece);
-      if (field && !fields.has(field[0])) fields.set(field[0], field[1]);
+      const field = splitLabel(piece.trim(), LABEL);
+      if (field && !fields.has(field.label.toLowerCase())) fields.set(field.label.toLowerCase(), field.value);
     }
   }
   return fields;
-}
-
-/**
- * "Label: value" as [lower-cased label, trimmed value], by the first colon (a regex with a
- * lazy label and "\s*:" around it was quadratic on a long line of blanks).
- */
-function fieldOf(piece: string): [string, string] | undefined {
-  const colon = piece.indexOf(':');
-  if (colon < 0) return undefined;
-  const label = piece.slice(0, colon).trim();
-  if (!LABEL.test(label)) return undefined;
-  return [label.toLowerCase(), piece.slice(colon + 1).trim()];
 }
 
 /** "Start Time: x, End Time: y" as its two pieces; any other line as itself. */
