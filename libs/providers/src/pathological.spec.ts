@@ -37,6 +37,7 @@ const LINES: readonly [string, string][] = [
   ['label then blanks', `Event ID${fill(' ')}x`],
   ['label then blanks then colon', `Seaborn Ticket Number${fill(' ')}: 1`],
   ['label then blanks then no colon', `Account Name${fill(' ')}x`],
+  ['"Attention" then blanks', `Attention x${fill(' ')}y`],
   ['"from <date> to" then blanks', `from Thu, 20 May 2021 08:00:00 GMT to${fill(' ')}x`],
 ];
 
