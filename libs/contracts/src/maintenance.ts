@@ -62,6 +62,20 @@ export const Maintenance = z
 /** A maintenance record in the circuit-maintenance-parser JSON shape. */
 export type Maintenance = z.infer<typeof Maintenance>;
 
+/**
+ * A further window of the same maintenance that the notice names besides its primary one
+ * (a BSO "backup timeslot"): kept beside the 12-key record, never inside it.
+ */
+export const AlternateWindow = z
+  .strictObject({
+    start: epochSeconds,
+    end: epochSeconds,
+    label: z.enum(['backup']),
+  })
+  .refine((w) => w.end > w.start, { message: 'end must be after start', path: ['end'] });
+/** A further window of a maintenance (see AlternateWindow). */
+export type AlternateWindow = z.infer<typeof AlternateWindow>;
+
 /** The 12 keys of a maintenance record, in the reference's (sorted) order. */
 export const MAINTENANCE_KEYS = [
   'account',

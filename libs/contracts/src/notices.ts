@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Authenticity } from './authenticity';
 import { HEADERS } from './names';
-import { Maintenance } from './maintenance';
+import { AlternateWindow, Maintenance } from './maintenance';
 
 const nonEmpty = z.string().min(1);
 const epochSeconds = z.number().int().nonnegative();
@@ -112,6 +112,8 @@ export const MaintenanceParsed = z.strictObject({
   providerType: z.string().regex(/^[a-z0-9-]+$/),
   parsers: z.array(nonEmpty).min(1),
   maintenance: Maintenance,
+  /** Further windows of this maintenance the notice names (a backup timeslot), for its window history. */
+  alternateWindows: z.array(AlternateWindow).optional(),
   /** Whether the notice is authenticated for the provider's domain (absent: not checked). */
   authenticity: Authenticity.optional(),
 });

@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Maintenance } from '@maintwatch/contracts';
-import { builtInRegistry, parseMail, type ParseOutcome } from './index';
+import { builtInRegistry, parseMail } from './index';
+import { outcomeProblem } from './testing/spec-helpers';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed2024);
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 3000);
@@ -141,27 +141,6 @@ function mutate(rand: Rand, input: Buffer, samples: Sample[]): [Buffer, string] 
   }
 }
 
-function problem(outcome: ParseOutcome): string | undefined {
-  switch (outcome.kind) {
-    case 'parsed': {
-      if (outcome.maintenances.length === 0) return 'parsed without maintenances';
-      for (const m of outcome.maintenances) {
-        const check = Maintenance.safeParse(m);
-        if (!check.success) return `invalid maintenance: ${check.error.message}`;
-      }
-      return undefined;
-    }
-    case 'unparsed':
-      return outcome.reasons.length > 0 && outcome.reasons.every((r) => typeof r === 'string' && r.length > 0)
-        ? undefined
-        : 'unparsed without reasons';
-    case 'ignored':
-      return outcome.reason ? undefined : 'ignored without a reason';
-    default:
-      return `unknown outcome ${JSON.stringify(outcome)}`;
-  }
-}
-
 describe('parseMail fuzz', () => {
   const samples = loadSamples();
 
@@ -198,7 +177,7 @@ describe('parseMail fuzz', () => {
         slowest.push([ms, note]);
         slowest.sort((a, b) => b[0] - a[0]).splice(SLOWEST);
         counts[outcome.kind]++;
-        const bad = problem(outcome);
+        const bad = outcomeProblem(outcome);
         if (bad) failures.push(`${label}: ${bad}`);
       } catch (err) {
         const file = join(tmpdir(), `fuzz-${SEED}-${i}.eml`);

@@ -1,4 +1,4 @@
-import { Maintenance } from '@maintwatch/contracts';
+import { AlternateWindow, Maintenance } from '@maintwatch/contracts';
 import { ProcessorError, ProviderError, reasonOf } from './errors';
 import type {
   DataPart,
@@ -13,6 +13,8 @@ import type {
 /** What running a provider's processors gives: maintenances and the parsers that made them. */
 export interface ProviderRun {
   maintenances: Maintenance[];
+  /** Per maintenance (same index), further windows the notice names; absent when none has any. */
+  alternateWindows?: AlternateWindow[][];
   parsers: string[];
   attempts: ProcessorAttempt[];
 }
@@ -59,7 +61,7 @@ export function runProcessor(
   processor: ProcessorDefinition,
   index: number,
   data: NotificationData,
-): { maintenances: Maintenance[]; parsers: string[] } {
+): { maintenances: Maintenance[]; alternateWindows?: AlternateWindow[][]; parsers: string[] } {
   const reasons: string[] = [];
   const used: string[] = [];
   const outputs: PartialMaintenance[][] = [];
@@ -87,11 +89,16 @@ export function runProcessor(
   }
   const records = processor.kind === 'simple' ? outputs.flat() : combine(outputs);
   const maintenances: Maintenance[] = [];
-  for (const record of records) {
-    const candidate = withDefaults(record, provider);
+  const windows: AlternateWindow[][] = [];
+  for (const { alternateWindows, ...record } of records) {
+    const candidate = finalise(withDefaults(record, provider));
     const parsed = Maintenance.safeParse(candidate);
-    if (parsed.success) {
+    const extra = AlternateWindow.array().safeParse(alternateWindows ?? []);
+    if (!extra.success) {
+      reasons.push(`maintenance alternate windows invalid: ${extra.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join(', ')}`);
+    } else if (parsed.success) {
       maintenances.push(parsed.data);
+      windows.push(extra.data);
     } else {
       const id = typeof record.maintenance_id === 'string' ? ` ${record.maintenance_id}` : '';
       reasons.push(
@@ -103,7 +110,22 @@ export function runProcessor(
     // A notice with one bad maintenance out of several is not half-parsed silently.
     throw new ProcessorError(index, reasons);
   }
-  return { maintenances, parsers: used };
+  return windows.some((w) => w.length > 0) ? { maintenances, alternateWindows: windows, parsers: used } : { maintenances, parsers: used };
+}
+
+/**
+ * The last step for every provider's records: the summary with its whitespace collapsed to
+ * single spaces and trimmed, so it does not depend on the provider's markup (line breaks,
+ * indentation, &nbsp;). Deliberately unlike the reference, which keeps whitespace as emitted.
+ */
+function finalise(record: Record<string, unknown>): Record<string, unknown> {
+  if (typeof record.summary === 'string') record.summary = collapseWhitespace(record.summary);
+  return record;
+}
+
+/** Runs of whitespace (Unicode, no-break space included) as one space, trimmed. */
+export function collapseWhitespace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** circuit-maintenance-parser's CombinedProcessor: single records are common data, lists expand. */

@@ -48,7 +48,14 @@ export function parseNotification(data: NotificationData, options: ParseOptions)
   if (!filtered.ok) return { kind: 'ignored', providerType: provider.type, sender, subject, reason: filtered.reason };
   try {
     const run = runProvider(provider, data);
-    return { kind: 'parsed', providerType: provider.type, parsers: run.parsers, maintenances: run.maintenances, warnings: data.warnings };
+    return {
+      kind: 'parsed',
+      providerType: provider.type,
+      parsers: run.parsers,
+      maintenances: run.maintenances,
+      ...(run.alternateWindows ? { alternateWindows: run.alternateWindows } : {}),
+      warnings: data.warnings,
+    };
   } catch (err) {
     const attempts = err instanceof ProviderRunError ? err.attempts : [];
     const reasons = attempts.length

@@ -1,4 +1,4 @@
-import type { CircuitImpact, Maintenance } from '@maintwatch/contracts';
+import type { AlternateWindow, CircuitImpact, Maintenance } from '@maintwatch/contracts';
 
 /**
  * The data types a notification is split into, as in circuit-maintenance-parser's
@@ -41,8 +41,11 @@ export interface NotificationData {
   warnings: string[];
 }
 
-/** What a parser returns: any subset of a maintenance's keys. */
-export type PartialMaintenance = Partial<Omit<Maintenance, 'circuits'>> & { circuits?: CircuitImpact[] };
+/**
+ * What a parser returns: any subset of a maintenance's keys, and further windows of the same
+ * maintenance (kept beside the strict 12-key record, see ProviderRun.alternateWindows).
+ */
+export type PartialMaintenance = Partial<Omit<Maintenance, 'circuits'>> & { circuits?: CircuitImpact[]; alternateWindows?: AlternateWindow[] };
 
 /** What a parser sees besides its part. */
 export interface ParserContext {
@@ -123,6 +126,8 @@ export type ParseOutcome =
       /** Names of the parsers whose output made the maintenances. */
       parsers: string[];
       maintenances: Maintenance[];
+      /** Per maintenance (same index), its further windows; absent when no maintenance has any. */
+      alternateWindows?: AlternateWindow[][];
       warnings: string[];
     }
   | {

@@ -38,4 +38,25 @@ describe('apple parser', () => {
     expect(m.start).toBe(utc(2026, 4, 21, 1));
     expect(m.end).toBe(utc(2026, 4, 21, 5));
   });
+
+  it.each([
+    ['21 Apr 2026 01:00UTC', utc(2026, 4, 21, 1)],
+    ['21 Apr 2026 03:00 +0200', utc(2026, 4, 21, 1)],
+    ['21 Apr 2026 03:00+02:00', utc(2026, 4, 21, 1)],
+    ['21 Apr 2026 01:00', utc(2026, 4, 21, 1)],
+    ['Tue, 21 Apr 2026 03:00 CEST', utc(2026, 4, 21, 1)],
+  ])('reads the zone of "%s" from its last word, also glued to the time', async (written, start) => {
+    const [m] = await parse(fixture.replace('2026-04-21(Tue) 01:00 UTC', written));
+    expect(m.start).toBe(start);
+  });
+
+  it('refuses a start time followed by a long run of blanks quickly', async () => {
+    const t0 = Date.now();
+    const outcome = await parseMail(fixture.replace('2026-04-21(Tue) 01:00 UTC', `21 Apr 2026 01:00${' '.repeat(100_000)}x!`), {
+      registry: builtInRegistry(),
+      providerHint: 'apple',
+    });
+    expect(outcome.kind).toBe('unparsed');
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
 });

@@ -44,11 +44,28 @@ export const appleTextParser: Parser = {
   },
 };
 
+/** A zone at the end of the last word: "UTC", "CEST", "+0200", "-05:00" (may be glued to the time: "14:00UTC"). */
+const TRAILING_ZONE = /(?:[A-Za-z]{2,5}|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * The wall-clock text and the zone of "2 May 2023 14:00 UTC". Only the last word is looked
+ * at for a zone: a single regex over the whole value ("(.*?)\s*(zone)?\s*$") backtracks
+ * cubically on a long run of blanks (seconds for 2 KB, never ending for 100 KB).
+ */
+function splitZone(value: string): { local: string; zone?: string } {
+  let cut = value.length - 1;
+  while (cut >= 0 && !/\s/.test(value[cut])) cut--;
+  const word = value.slice(cut + 1);
+  const m = TRAILING_ZONE.exec(word);
+  // A zone glued to the time must follow a digit ("14:00UTC"); a whole word must be all zone.
+  if (!m || (m.index > 0 && !/\d/.test(word[m.index - 1]))) return { local: value };
+  return { local: (value.slice(0, cut + 1) + word.slice(0, m.index)).trimEnd(), zone: m[0] };
+}
+
 function toEpoch(value: string | undefined, label: string): number {
   if (!value) throw new ParserError(`no "${label}:" line`);
-  const m = /^(.*?)\s*([A-Za-z]{2,5}|[+-]\d{2}:?\d{2})?\s*$/.exec(value.trim());
-  const local = m?.[1] ?? value.trim();
-  const zone = m?.[2] ? resolveZone(m[2]) : 'UTC';
+  const { local, zone: written } = splitZone(value.trim());
+  const zone = written ? resolveZone(written) : 'UTC';
   if (!zone) throw new ParserError(`unknown time zone in ${label} "${value}"`);
   for (const format of FORMATS) {
     const dt = fromFormat(local, format, { zone, locale: 'en' });

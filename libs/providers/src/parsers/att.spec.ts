@@ -87,4 +87,17 @@ describe('att parser', () => {
     expect(outcome.kind).toBe('unparsed');
     expect(outcome.kind === 'unparsed' && outcome.reasons.join('\n')).toContain('names no customer and circuit column');
   });
+
+  it('reads a 12-hour window with its zone', async () => {
+    const [m] = await parse(fixture.replaceAll('April 14, 2026 06:00 GMT', 'April 14, 2026 01:00 AM CDT').replaceAll('April 14, 2026 10:00 GMT', 'Apr. 14, 2026 5:00 PM CDT'));
+    expect(m.start).toBe(utc(2026, 4, 14, 6));
+    expect(m.end).toBe(utc(2026, 4, 14, 22));
+  });
+
+  it('refuses a label line of 100 KB of blanks quickly', async () => {
+    const t0 = Date.now();
+    const outcome = await parseMail(fixture.replaceAll('Event ID', `Event${' '.repeat(100_000)}x ID`), { registry: builtInRegistry(), providerHint: 'att' });
+    expect(outcome.kind).toBe('unparsed');
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
 });

@@ -3,16 +3,22 @@ import { load, type CheerioAPI } from 'cheerio/slim';
 import { ParserError } from '../core/errors';
 import { resolveZone, fromFormat } from '../core/zones';
 import type { Parser, PartialMaintenance } from '../core/types';
+import { splitLabel } from './common';
 
 // AT&T notices: the body lists "Event ID:", "Customer Impact Description:", "Summary:",
 // "Description:", "Business Risk:" and "Start Time: March 31, 2025 14:00 GMT, End Time: ..."
 // (GMT when no zone is written); the affected circuits come in an XLSX attachment whose
 // header row names the columns, which differ by AT&T business unit.
 
-/** Label lines of the body. */
-const FIELD = /^([A-Za-z][A-Za-z ]*?)\s*:\s*(.*)$/;
-/** "March 31, 2025 14:00 GMT" (zone optional, GMT when absent). */
-const WHEN = /^([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(AM|PM)?\s*(.*)$/i;
+/** A label: letters and spaces, starting with a letter. */
+const LABEL = /^[A-Za-z][A-Za-z ]*$/;
+/**
+ * "March 31, 2025 14:00" at the start of a time; what follows (AM/PM, zone) is read from the
+ * rest. No trailing "\s*(AM|PM)?\s*(.*)$": adjacent optional blanks before ".*" backtrack
+ * over a long run of blanks.
+ */
+const WHEN = /^([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?/i;
+const MERIDIEM = /^(AM|PM)\b/i;
 
 /** Spreadsheet columns per AT&T business unit: the account column and the circuit column. */
 const SHEET_LAYOUTS = [
@@ -80,22 +86,45 @@ function readFields($: CheerioAPI): Map<string, string> {
   const fields = new Map<string, string>();
   for (const raw of $.root().text().split('\n')) {
     const line = raw.replace(/[^\x20-\x7e]+/g, ' ').trim();
-    for (const piece of line.split(/,\s*(?=End Time\s*:)/i)) {
-      const m = FIELD.exec(piece.trim());
-      if (m && !fields.has(m[1].toLowerCase())) fields.set(m[1].toLowerCase(), m[2].trim());
+    for (const piece of splitEndTime(line)) {
+      const field = splitLabel(piece.trim(), LABEL);
+      if (field && !fields.has(field.label.toLowerCase())) fields.set(field.label.toLowerCase(), field.value);
     }
   }
   return fields;
 }
 
+/** "Start Time: x, End Time: y" as its two pieces; any other line as itself. */
+function splitEndTime(line: string): string[] {
+  const pieces: string[] = [];
+  let from = 0;
+  const lower = line.toLowerCase();
+  const blank = (i: number) => i >= 0 && i < line.length && /\s/.test(line[i]);
+  for (let at = lower.indexOf('end time', 1); at > 0; at = lower.indexOf('end time', at + 1)) {
+    let comma = at - 1;
+    while (comma > from && blank(comma)) comma--;
+    let colon = at + 'end time'.length;
+    while (blank(colon)) colon++;
+    if (comma <= from || line[comma] !== ',' || line[colon] !== ':') continue;
+    pieces.push(line.slice(from, comma));
+    from = at;
+  }
+  pieces.push(line.slice(from));
+  return pieces;
+}
+
 function toEpoch(text: string): number {
-  const m = WHEN.exec(text.trim());
+  const trimmed = text.trim();
+  const m = WHEN.exec(trimmed);
   if (!m) throw new ParserError(`unreadable time "${text}"`);
-  const zone = m[8].trim() ? resolveZone(m[8].trim()) : 'UTC';
+  let rest = trimmed.slice(m[0].length).trim();
+  const meridiem = MERIDIEM.exec(rest)?.[1];
+  if (meridiem) rest = rest.slice(meridiem.length).trim();
+  const zone = rest ? resolveZone(rest) : 'UTC';
   if (!zone) throw new ParserError(`unknown time zone in "${text}"`);
-  const clock = `${m[4]}:${m[5]}:${m[6] ?? '00'}${m[7] ? ' ' + m[7].toUpperCase() : ''}`;
-  const dt = fromFormat(`${m[1]} ${m[2]} ${m[3]} ${clock}`, m[7] ? 'MMMM d yyyy h:mm:ss a' : 'MMMM d yyyy H:mm:ss', { zone, locale: 'en' });
-  const alt = dt.isValid ? dt : fromFormat(`${m[1]} ${m[2]} ${m[3]} ${clock}`, m[7] ? 'MMM d yyyy h:mm:ss a' : 'MMM d yyyy H:mm:ss', { zone, locale: 'en' });
+  const clock = `${m[4]}:${m[5]}:${m[6] ?? '00'}${meridiem ? ' ' + meridiem.toUpperCase() : ''}`;
+  const dt = fromFormat(`${m[1]} ${m[2]} ${m[3]} ${clock}`, meridiem ? 'MMMM d yyyy h:mm:ss a' : 'MMMM d yyyy H:mm:ss', { zone, locale: 'en' });
+  const alt = dt.isValid ? dt : fromFormat(`${m[1]} ${m[2]} ${m[3]} ${clock}`, meridiem ? 'MMM d yyyy h:mm:ss a' : 'MMM d yyyy H:mm:ss', { zone, locale: 'en' });
   if (!alt.isValid) throw new ParserError(`unreadable time "${text}"`);
   return Math.floor(alt.toSeconds());
 }

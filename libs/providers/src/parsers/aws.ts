@@ -18,6 +18,8 @@ const FROM_TO = new RegExp(String.raw`\bfrom (${RFC_DATE}) to (${RFC_DATE})`, 'i
 const START_LINE = new RegExp(String.raw`^Start Time: (${RFC_DATE})`, 'i');
 const END_LINE = new RegExp(String.raw`^End Time: (${RFC_DATE})`, 'i');
 const ACCOUNT_LINE = /^Account ?(?:ID)?: ?(\d+)/i;
+/** A sentence stating the maintenance ("Planned maintenance has been scheduled", "Emergency maintenance has been ...", "the planned maintenance that was scheduled ... has been cancelled"), not a heading. */
+const MAINTENANCE_STATEMENT = /\b(?:planned|emergency|unplanned|scheduled) maintenance (?:has|have|that|which|is|was|will)\b/i;
 /** A Direct Connect resource id alone on its line. */
 const RESOURCE = /^[a-z]{5}-[a-z0-9]{8}$/;
 const SUBJECT_ACCOUNT = /\[AWS Account ?(?:ID)?: ?(\d+)\]/i;
@@ -36,11 +38,16 @@ export const awsBodyParser: Parser = {
     let start: string | undefined;
     let end: string | undefined;
     let status: MaintenanceStatus = 'CONFIRMED';
-    for (const line of lines) {
-      if (/planned maintenance/i.test(line)) record.summary = line;
-      if (/has been cancell?ed/i.test(line)) status = 'CANCELLED';
-      const fromTo = FROM_TO.exec(line);
+    // Sentences are read per paragraph: a plain-text notice may be hard-wrapped (a forward,
+    // a 7bit copy), so the window and the statement can span lines.
+    for (const paragraph of paragraphsOf(part, lines)) {
+      // The first paragraph stating the maintenance, in any of AWS's wordings.
+      if (record.summary === undefined && MAINTENANCE_STATEMENT.test(paragraph)) record.summary = paragraph;
+      if (/has been cancell?ed/i.test(paragraph)) status = 'CANCELLED';
+      const fromTo = FROM_TO.exec(paragraph);
       if (fromTo && !start) [start, end] = [fromTo[1], fromTo[2]];
+    }
+    for (const line of lines) {
       start = START_LINE.exec(line)?.[1] ?? start;
       end = END_LINE.exec(line)?.[1] ?? end;
       const account = ACCOUNT_LINE.exec(line);
@@ -69,6 +76,15 @@ export const awsSubjectParser: Parser = {
 
 function hasTextPart(ctx: ParserContext): boolean {
   return ctx.notification.parts.some((p) => p.type === 'text' && String(p.content).trim() !== '');
+}
+
+/** Paragraphs of a text part (blank-line separated, lines joined); an HTML part's lines are its paragraphs. */
+function paragraphsOf(part: DataPart, lines: string[]): string[] {
+  if (part.type === 'html') return lines;
+  return String(part.content)
+    .split(/\r?\n[ \t]*\r?\n/)
+    .map((p) => p.replace(/\s+/g, ' ').trim())
+    .filter((p) => p !== '');
 }
 
 /** The body as trimmed lines; HTML lines end at <br> and block elements. */

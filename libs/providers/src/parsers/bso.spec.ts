@@ -48,4 +48,14 @@ describe('bso parser', () => {
     const [m] = await parse(fixture.replaceAll('Switch hit', 'At risk only'));
     expect(m.circuits[1]).toEqual({ circuit_id: 'BSO-LON-AMS-0932', impact: 'NO-IMPACT' });
   });
+
+  it('keeps the primary timeslot as the window and the backup timeslot beside it, never as circuits', async () => {
+    const mail = readFileSync(join(__dirname, '..', '..', 'fixtures', 'bso', 'reminder-backup-timeslot.eml'), 'utf8');
+    const outcome = await parseMail(mail, { registry: builtInRegistry(), providerHint: 'bso' });
+    if (outcome.kind !== 'parsed') throw new Error(JSON.stringify(outcome));
+    const [m] = outcome.maintenances;
+    expect(m.circuits.map((c) => c.circuit_id)).toEqual(['BSO-MAD-LIS-0310', 'BSO-MAD-BCN-0415']);
+    expect([m.start, m.end]).toEqual([utc(2024, 3, 12, 23), utc(2024, 3, 13, 4)]);
+    expect(outcome.alternateWindows).toEqual([[{ start: utc(2024, 3, 19, 23), end: utc(2024, 3, 20, 4), label: 'backup' }]]);
+  });
 });

@@ -37,6 +37,19 @@ const LABELS = {
   impact: 'expected impact level',
 } as const;
 const KNOWN_LABELS = new Set<string>(Object.values(LABELS));
+/**
+ * "Timeslot start time (Backup)", "Expected impact level (Backup)": the rows of a backup
+ * timeslot, a second window of the same maintenance (BSO offers it in case the primary one
+ * cannot be used). Its rows are labels, never circuits.
+ */
+const BACKUP_SUFFIX = /\s*\(backup\)$/;
+
+/** A row's label, lower-cased, without a trailing colon or "(Backup)". */
+function labelOf(cell: string): { label: string; backup: boolean } {
+  const lower = cell.toLowerCase().replace(/:$/, '').trim();
+  const backup = BACKUP_SUFFIX.test(lower);
+  return { label: backup ? lower.replace(BACKUP_SUFFIX, '') : lower, backup };
+}
 
 /** Month numbers by their first three letters, from luxon's English month names. */
 const MONTHS = new Map(Info.months('short', { locale: 'en-US' }).map((name, i) => [name.toLowerCase(), i + 1]));
@@ -113,7 +126,9 @@ function leafRows(html: string): LeafRow[] {
 
 /**
  * BSO notice body. Several timeslots under one Maintenance ID are one maintenance (BSO
- * keeps one ticket for them): earliest start to latest end, as the reference does.
+ * keeps one ticket for them): earliest start to latest end, as the reference does. A backup
+ * timeslot is not one of them: the primary stays the window and the backup goes beside the
+ * record as an alternate window (the reference stretches the end to the backup's end).
  */
 export const bsoHtmlParser: Parser = {
   name: 'bso-html',
@@ -125,15 +140,18 @@ export const bsoHtmlParser: Parser = {
     let maintenanceId: string | undefined;
     let start: number | undefined;
     let end: number | undefined;
+    let backupStart: number | undefined;
+    let backupEnd: number | undefined;
     const impacts = new Map<string, Impact>();
     const serviceIds: string[] = [];
     // A circuit list runs from its label's row to the end of that label's table.
-    let list: { kind: 'impacts' | 'services'; table: number } | undefined;
+    // The backup timeslot's impact list repeats the primary's circuits: read, not kept.
+    let list: { kind: 'impacts' | 'services' | 'backup-impacts'; table: number } | undefined;
 
     for (let i = 0; i < rows.length; i++) {
       const { cells, table } = rows[i];
       const [first, second] = cells;
-      const label = first.toLowerCase().replace(/:$/, '');
+      const { label, backup } = labelOf(first);
       const heading = cells.length === 1 ? HEADING.exec(first) : null;
       if (heading) {
         status = STATUS_BY_HEADING[heading[1]?.toLowerCase() ?? ''] ?? 'CONFIRMED';
@@ -145,6 +163,14 @@ export const bsoHtmlParser: Parser = {
         continue;
       } else if (list?.kind === 'services') {
         serviceIds.push(...splitIds(cells));
+        continue;
+      } else if (list?.kind === 'backup-impacts') {
+        continue;
+      }
+      if (backup) {
+        if (label === LABELS.start && second) backupStart = Math.min(backupStart ?? Infinity, timeslotEpoch(second));
+        else if (label === LABELS.end && second) backupEnd = Math.max(backupEnd ?? -Infinity, timeslotEpoch(second));
+        else if (label === LABELS.impact) list = { kind: 'backup-impacts', table };
         continue;
       }
       switch (label) {
@@ -186,6 +212,9 @@ export const bsoHtmlParser: Parser = {
       circuits,
       summary,
     };
+    if (backupStart !== undefined && backupEnd !== undefined && backupEnd > backupStart) {
+      record.alternateWindows = [{ start: backupStart, end: backupEnd, label: 'backup' }];
+    }
     return [record];
   },
 };

@@ -14,3 +14,17 @@ export const emailSubjectSummaryParser: Parser = {
   dataTypes: ['email-header-subject'],
   parse: (part) => [{ summary: String(part.content).trim() }],
 };
+
+/**
+ * "Label: value" split at the first colon when the text before it (without trailing blanks)
+ * is a label of this shape; undefined otherwise. Replaces regexes like
+ * /^([A-Za-z][A-Za-z ]*?)\s*:\s*(.*)$/, whose lazy label and "\s*" on both sides backtrack
+ * quadratically over a long run of blanks (seconds for 100 KB).
+ */
+export function splitLabel(line: string, label: RegExp): { label: string; value: string } | undefined {
+  const colon = line.indexOf(':');
+  if (colon < 0) return undefined;
+  const name = line.slice(0, colon).trimEnd();
+  if (!label.test(name)) return undefined;
+  return { label: name, value: line.slice(colon + 1).trim() };
+}

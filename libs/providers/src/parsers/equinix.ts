@@ -4,6 +4,7 @@ import type { AnyNode, Element } from 'domhandler';
 import type { Impact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
+import { splitLabel } from './common';
 import { fromFormat } from '../core/zones';
 
 // Equinix notices (ServiceNow / Marketo templates) are "LABEL: value" lines whose label is a
@@ -14,7 +15,7 @@ import { fromFormat } from '../core/zones';
 // tables, one per product. Ticket id, status and summary come from the subject.
 
 /** Label texts ("SPAN: 02-JUL-2021 - 03-JUL-2021" or "UTC:") of the notice. */
-const LABEL = /^([A-Za-z][A-Za-z ()#/]*?)\s*:\s*(.*)$/s;
+const LABEL = /^[A-Za-z][A-Za-z ()#/]*$/;
 /** "02 JUL 10:00" in the UTC line (the weekday before it may be localised). */
 const DAY_MONTH_TIME = /(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]*\.?\s+(\d{1,2}):(\d{2})/g;
 /** "02-JUL-2021" in the SPAN / DATE lines. */
@@ -76,10 +77,10 @@ function readLabels($: CheerioAPI): Labels {
   const labels: Labels = new Map();
   $('b, strong').each((_, el) => {
     const text = $(el).text().replace(/\s+/g, ' ').trim();
-    const m = LABEL.exec(text);
+    const m = splitLabel(text, LABEL);
     if (!m) return;
-    const key = m[1].trim().toUpperCase();
-    const value = (m[2].trim() || valueAfter($, el)).replace(/\s+/g, ' ').trim();
+    const key = m.label.trim().toUpperCase();
+    const value = (m.value || valueAfter($, el)).replace(/\s+/g, ' ').trim();
     if (!value) return;
     const list = labels.get(key);
     if (list) list.push(value);

@@ -3,6 +3,7 @@ import type { AnyNode } from 'domhandler';
 import { DateTime } from 'luxon';
 import { ParserError } from '../core/errors';
 import type { Parser } from '../core/types';
+import { splitLabel } from './common';
 import { resolveZone } from '../core/zones';
 
 // PCCW Global sends planned outage, urgent maintenance, amendment and cancellation notices
@@ -16,7 +17,7 @@ const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } } as const;
 /** Elements that end a line when the mail is read as text. */
 const BLOCKS = new Set(['p', 'div', 'br', 'tr', 'li', 'table', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 
-const LINE_FIELD = /^([A-Za-z][\w /&()-]*?)\s*:\s*(.*)$/;
+const LINE_FIELD = /^[A-Za-z][\w /&()-]*$/;
 /** "26/11/2024 01:00:00 GMT" (day first, as the notice says "(dd/mm/yyyy)"); zone optional. */
 const TIMESTAMP = /(\d{1,2})\/(\d{1,2})\/(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([A-Z]{2,5}\b|[+-]\d{2}:?\d{2}))?/g;
 const SUBJECT_KINDS = /^\s*Completion\b/i;
@@ -52,8 +53,8 @@ function renderLines(html: string): string[] {
 function fields(lines: string[]): Map<string, string> {
   const map = new Map<string, string>();
   for (const line of lines) {
-    const m = LINE_FIELD.exec(line);
-    if (m && !map.has(m[1].toLowerCase())) map.set(m[1].toLowerCase(), m[2].trim());
+    const m = splitLabel(line, LINE_FIELD);
+    if (m && !map.has(m.label.toLowerCase())) map.set(m.label.toLowerCase(), m.value);
   }
   return map;
 }

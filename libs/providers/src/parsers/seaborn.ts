@@ -3,6 +3,7 @@ import type { MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import { resolveZone, fromFormat } from '../core/zones';
 import type { Parser, PartialMaintenance } from '../core/types';
+import { splitLabel } from './common';
 
 // Seaborn NOC notices come in two layouts, both "Label: value" lines:
 //  - planned works: "DESCRIPTION: ...", "SCHEDULE: (UTC):" followed by a line
@@ -13,7 +14,7 @@ import type { Parser, PartialMaintenance } from '../core/types';
 //    (month first), "Finish date/time: ...", "Circuit impacted: ..."; the subject
 //    "[## 99999 ##] Emergency Maintenance Notification CID: ... TT#7777" gives the account number.
 
-const LABEL = /^([A-Za-z][A-Za-z /#]*?)\s*:\s*(.*)$/;
+const LABEL = /^[A-Za-z][A-Za-z /#]*$/;
 /** "(UTC)" after the SCHEDULE label. */
 const PAREN_ZONE = /\(([A-Za-z]{2,5}|[A-Za-z]+[+-]\d{1,2}(?::?\d{2})?)\)/;
 /** Anything but printable ASCII: circuit ids arrive with stray replacement / hex characters. */
@@ -46,10 +47,10 @@ export const seabornHtmlParser: Parser = {
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i];
       if (/^be advised/i.test(line)) status = adviceStatus(line) ?? status;
-      const m = LABEL.exec(line);
+      const m = splitLabel(line, LABEL);
       if (!m) continue;
-      const label = m[1].trim().toLowerCase();
-      const value = m[2].trim();
+      const label = m.label.toLowerCase();
+      const value = m.value;
       if (label === 'description') record.summary = value;
       else if (label.startsWith('seaborn ticket')) record.maintenance_id = value;
       else if (label.startsWith('start date')) record.start = toEpoch(value);

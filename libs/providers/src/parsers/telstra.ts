@@ -151,9 +151,10 @@ function parseConnectLayout($: CheerioAPI): PartialMaintenance {
   if (!record.status) throw new ParserError('no maintenance state in the heading');
 
   for (const p of $('p').toArray()) {
-    const attention = /^\s*Attention\s+(.+?)\s*$/is.exec($(p).text());
+    // Collapsed first: "\s*$" after a lazy group is quadratic over a long run of blanks.
+    const attention = /^Attention (.+)$/i.exec(squash($(p).text()));
     if (attention && !containsTag(p, 'strong')) {
-      record.account = squash(attention[1]);
+      record.account = attention[1];
       break;
     }
   }
