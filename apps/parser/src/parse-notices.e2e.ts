@@ -3,6 +3,8 @@
 // through a real nats-server; replicas share one durable consumer, and a parser killed
 // mid-stream loses nothing and doubles nothing.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { SUBJECTS, type MaintenanceParsed, type NoticeIgnored, type NoticeUnparsed } from '@maintwatch/contracts';
 import { Bus } from '@maintwatch/messaging';
@@ -182,6 +184,12 @@ describe('parser service - parse notices', () => {
     );
     await until(async () => (await readOutputs(bus)).parsed.some((p) => p.maintenance.maintenance_id === 'ML-1'), 30_000, 'later notice parsed');
     await until(async () => (await readOutputs(bus)).unparsed.some((u) => u.noticeId === 'e2e:truncated'), 30_000, 'truncated notice recorded');
+    // A BSO notice with a backup timeslot: the backup travels beside the 12-key record.
+    await publish('bso-backup', readFileSync(join(__dirname, '../../../libs/providers/fixtures/bso/reminder-backup-timeslot.eml')));
+    await until(async () => (await readOutputs(bus)).parsed.some((p) => p.noticeId === 'e2e:bso-backup'), 30_000, 'BSO notice parsed');
+    const bso = (await readOutputs(bus)).parsed.find((p) => p.noticeId === 'e2e:bso-backup');
+    expect(bso?.alternateWindows).toEqual([{ start: expect.any(Number), end: expect.any(Number), label: 'backup' }]);
+    expect(bso?.alternateWindows?.[0].start).toBeGreaterThan(bso?.maintenance.start ?? Infinity);
     expect((await readOutputs(bus)).unparsed.find((u) => u.noticeId === 'e2e:truncated')?.reasons[0]).toMatch(
       /^mail of 80000000 bytes is over ingest's size limit \(INGEST_MAX_MAIL_BYTES\): only its header block was kept/,
     );

@@ -31,6 +31,7 @@ export {
   type MaintenanceRecord,
   type ImpactRecord,
   type WindowRecord,
+  type WindowLabel,
   type NoteRecord,
   type ParsedRecord,
   type OutboxRecord,

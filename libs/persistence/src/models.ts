@@ -81,7 +81,12 @@ export interface WindowRecord {
   stamp: number;
   noticeId?: string;
   recordedAt: number;
+  /** primary: the maintenance's window at the time (the last primary one is the current window); backup: a further window the notice named. */
+  label: WindowLabel;
 }
+
+/** What a window of a maintenance's history is. */
+export type WindowLabel = 'primary' | 'backup';
 
 /** A note on a maintenance. */
 export interface NoteRecord {

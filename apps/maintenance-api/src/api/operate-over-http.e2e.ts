@@ -185,11 +185,22 @@ describe('maintenance-api HTTP - operate over the REST API', () => {
 
     // Detail, reschedule history, ack and unack, notes.
     const future = await maintenanceOf('LIST-FUTURE');
-    await publishParsed(s.bus, parsedMessage('LIST-FUTURE', { start: t + 6 * 24 * H, end: t + 6 * 24 * H + 2 * H, sequence: 2, circuits: [{ circuit_id: 'LIST/1//ZYO', impact: 'OUTAGE' }], account: 'LIST-ACCT' }));
-    await until(async () => ((await get(`/api/v1/maintenances/${future.id}`)).body.windows as unknown[]).length === 2, 15_000, 'rescheduled');
+    // Rescheduled, naming a backup timeslot besides the new window (as BSO notices do).
+    const backup = { start: t + 8 * 24 * H, end: t + 8 * 24 * H + 2 * H, label: 'backup' as const };
+    await publishParsed(
+      s.bus,
+      parsedMessage('LIST-FUTURE', { start: t + 6 * 24 * H, end: t + 6 * 24 * H + 2 * H, sequence: 2, circuits: [{ circuit_id: 'LIST/1//ZYO', impact: 'OUTAGE' }], account: 'LIST-ACCT' }, { alternateWindows: [backup] }),
+    );
+    await until(async () => ((await get(`/api/v1/maintenances/${future.id}`)).body.windows as unknown[]).length === 3, 15_000, 'rescheduled');
     const detail = (await get(`/api/v1/maintenances/${future.id}`)).body;
     expect(detail).toMatchObject({ maintenanceId: 'LIST-FUTURE', start: t + 6 * 24 * H, version: 2, circuits: [{ circuitRef: 'LIST/1//ZYO', impact: 'OUTAGE', circuit: { redundancyGroup: 'list-grp' } }] });
-    expect((detail.windows as { start: number }[]).map((w) => w.start)).toEqual([t + 5 * 24 * H, t + 6 * 24 * H]);
+    expect((detail.windows as { start: number; label: string }[]).map((w) => [w.start, w.label])).toEqual([
+      [t + 5 * 24 * H, 'primary'],
+      [t + 6 * 24 * H, 'primary'],
+      [t + 8 * 24 * H, 'backup'],
+    ]);
+    // The backup timeslot is history, not the window: the maintenance keeps its primary one.
+    expect(detail).toMatchObject({ start: t + 6 * 24 * H, end: t + 6 * 24 * H + 2 * H });
     expect((detail.notices as { outcome: string }[]).map((n) => n.outcome)).toEqual(['applied', 'applied']);
     expect((await send('POST', `/api/v1/maintenances/${future.id}/ack`, {})).body.acknowledged).toMatchObject({ by: 'spec-writer' });
     expect(await ids('unacknowledged=true')).not.toContain('LIST-FUTURE');

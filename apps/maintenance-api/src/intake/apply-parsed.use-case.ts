@@ -76,7 +76,7 @@ interface Batch {
   providerNames: Map<string, string>;
   /** Provider maintenance ids by row id, for the replaces / replacedBy of snapshots. */
   names: Map<string, string>;
-  windows: { maintenanceId: string; start: number; end: number; sequence: number; stamp: number; noticeId?: string }[];
+  windows: { maintenanceId: string; start: number; end: number; sequence: number; stamp: number; noticeId?: string; label?: 'primary' | 'backup' }[];
   notes: NoteInput[];
   events: { event: LifecycleEvent; maintenanceId: string; correlationId?: string }[];
   records: ParsedRecordInput[];
@@ -308,6 +308,7 @@ export class ApplyParsedUseCase {
     b.names.set(st.row.id, st.row.maintenanceId);
     st.impacts = this.resolve(b, st, p.providerType, incoming);
     b.windows.push({ maintenanceId: st.row.id, start: m.start, end: m.end, sequence: m.sequence, stamp: m.stamp, noticeId: p.noticeId });
+    pushAlternates(b, st.row.id, p);
     if (!TERMINAL.includes(status)) {
       // Announced again under a new id: replaces a RE-SCHEDULED maintenance it names or whose circuits it covers.
       // As loaded, unless an earlier message of this batch changed one of them.
@@ -386,7 +387,10 @@ export class ApplyParsedUseCase {
       st.impacts = impacts;
       st.impactsChanged = true;
     }
-    if (windowMoved) b.windows.push({ maintenanceId: current.id, start: m.start, end: m.end, sequence: m.sequence, stamp: m.stamp, noticeId: p.noticeId });
+    if (windowMoved) {
+      b.windows.push({ maintenanceId: current.id, start: m.start, end: m.end, sequence: m.sequence, stamp: m.stamp, noticeId: p.noticeId });
+      pushAlternates(b, current.id, p);
+    }
     // RE-SCHEDULED with the same window: the new window comes under another id. (With a moved
     // window the provider rescheduled in place, and this maintenance is the new window.)
     if (status === 'RE-SCHEDULED' && current.status !== 'RE-SCHEDULED' && !windowMoved && !st.row.replacedById) {
@@ -539,4 +543,12 @@ function covers(keys: ReadonlySet<string>, oldKeys: readonly string[]): boolean 
 
 function iso(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toISOString();
+}
+
+/** The further windows (BSO backup timeslots) a notice named, recorded after its primary window. */
+function pushAlternates(b: Batch, maintenanceId: string, p: MaintenanceParsed): void {
+  const m = p.maintenance;
+  for (const w of p.alternateWindows ?? []) {
+    b.windows.push({ maintenanceId, start: w.start, end: w.end, sequence: m.sequence, stamp: m.stamp, noticeId: p.noticeId, label: w.label });
+  }
 }

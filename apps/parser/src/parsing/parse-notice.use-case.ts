@@ -63,6 +63,7 @@ export class ParseNoticeUseCase {
               parsers: outcome.parsers.length ? outcome.parsers : ['unknown'],
               maintenance,
               authenticity,
+              ...(outcome.alternateWindows?.[index]?.length ? { alternateWindows: outcome.alternateWindows[index] } : {}),
             },
             { msgId: `${base}/parsed/${index}`, correlationId },
           );

@@ -601,6 +601,11 @@ export interface components {
             version: number;
             windows: {
                 end: number;
+                /**
+                 * @description primary: the window at the time (the last primary one is current); backup: a backup timeslot the notice named
+                 * @enum {string}
+                 */
+                label: "primary" | "backup";
                 noticeId?: string;
                 recordedAt: number;
                 sequence: number;

@@ -27,6 +27,10 @@ export class MaintenanceWindowEntity {
   @Column({ type: 'timestamptz' })
   stamp!: Date;
 
+  /** primary, or backup (a further window the notice named besides the primary one). */
+  @Column({ type: 'text', default: 'primary' })
+  label!: string;
+
   @Column({ name: 'notice_id', type: 'text', nullable: true })
   noticeId!: string | null;
 

@@ -9,6 +9,7 @@ import { DrainPolicy1779000000000 } from './1779000000000-drain-policy';
 import { GatewayDrain1779500000000 } from './1779500000000-gateway-drain';
 import { MaintenanceAuthenticity1779600000000 } from './1779600000000-maintenance-authenticity';
 import { GatewayDeviceAction1780000000000 } from './1780000000000-gateway-device-action';
+import { MaintenanceWindowLabel1780100000000 } from './1780100000000-maintenance-window-label';
 
 export { API_TOKEN_CHANNEL } from './1767000000000-api-token-notify';
 export { DEFERRED_SUMMARIES } from './1768000000000-maintenance-summary';
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   GatewayDrain1779500000000,
   MaintenanceAuthenticity1779600000000,
   GatewayDeviceAction1780000000000,
+  MaintenanceWindowLabel1780100000000,
 ];

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { ClockPhase } from '../entities/maintenance.entity';
 import type { NoteLevel } from '../entities/note.entity';
 import { StoreNotFoundError } from '../errors';
-import { epoch, fromEpoch, pgJson, pgText, type ImpactRecord, type MaintenanceRecord, type NoteRecord, type WindowRecord } from '../models';
+import { epoch, fromEpoch, pgJson, pgText, type ImpactRecord, type MaintenanceRecord, type NoteRecord, type WindowLabel, type WindowRecord } from '../models';
 import { DEFERRED_SUMMARIES } from '../migrations/1768000000000-maintenance-summary';
 import { returnedRows } from '../pg-errors';
 import { CIRCUIT_COLUMNS, toCircuit, type CircuitRow } from './circuit.repository';
@@ -237,8 +237,8 @@ export class MaintenanceRepository {
 
   /** Every window the maintenance has had, oldest first (the last is the current one). */
   async windows(maintenanceId: string): Promise<WindowRecord[]> {
-    const rows: { starts_at: Date; ends_at: Date; sequence: number; stamp: Date; notice_id: string | null; recorded_at: Date }[] = await this.m.query(
-      `SELECT starts_at, ends_at, sequence, stamp, notice_id, recorded_at FROM maintenance_window WHERE maintenance_id = $1 ORDER BY id`,
+    const rows: { starts_at: Date; ends_at: Date; sequence: number; stamp: Date; notice_id: string | null; recorded_at: Date; label: string }[] = await this.m.query(
+      `SELECT starts_at, ends_at, sequence, stamp, notice_id, recorded_at, label FROM maintenance_window WHERE maintenance_id = $1 ORDER BY id`,
       [maintenanceId],
     );
     return rows.map((r) => ({
@@ -248,6 +248,7 @@ export class MaintenanceRepository {
       stamp: epoch(r.stamp),
       ...(r.notice_id !== null ? { noticeId: r.notice_id } : {}),
       recordedAt: epoch(r.recorded_at),
+      label: r.label === 'backup' ? 'backup' : 'primary',
     }));
   }
 
@@ -414,13 +415,15 @@ export class MaintenanceRepository {
   }
 
   /** Appends windows to the histories of several maintenances, in the order given. */
-  async addWindows(windows: readonly { maintenanceId: string; start: number; end: number; sequence: number; stamp: number; noticeId?: string }[]): Promise<void> {
+  async addWindows(
+    windows: readonly { maintenanceId: string; start: number; end: number; sequence: number; stamp: number; noticeId?: string; label?: WindowLabel }[],
+  ): Promise<void> {
     if (windows.length === 0) return;
     await this.m.query(
-      `INSERT INTO maintenance_window (maintenance_id, starts_at, ends_at, sequence, stamp, notice_id)
-       SELECT x.m, to_timestamp(x.s), to_timestamp(x.e), x.seq, to_timestamp(x.st), x.n
-       FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (m uuid, s bigint, e bigint, seq int, st bigint, n text)) WITH ORDINALITY AS x(m, s, e, seq, st, n, ord) ORDER BY x.ord`,
-      [pgJson(windows.map((w) => ({ m: w.maintenanceId, s: w.start, e: w.end, seq: w.sequence, st: w.stamp, n: w.noticeId ?? null })))],
+      `INSERT INTO maintenance_window (maintenance_id, starts_at, ends_at, sequence, stamp, notice_id, label)
+       SELECT x.m, to_timestamp(x.s), to_timestamp(x.e), x.seq, to_timestamp(x.st), x.n, x.l
+       FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (m uuid, s bigint, e bigint, seq int, st bigint, n text, l text)) WITH ORDINALITY AS x(m, s, e, seq, st, n, l, ord) ORDER BY x.ord`,
+      [pgJson(windows.map((w) => ({ m: w.maintenanceId, s: w.start, e: w.end, seq: w.sequence, st: w.stamp, n: w.noticeId ?? null, l: w.label ?? 'primary' })))],
     );
   }
 

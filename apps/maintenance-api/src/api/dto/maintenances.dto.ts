@@ -110,7 +110,15 @@ export class MaintenanceDetailDto extends createZodDto(
       ),
       replaces: z.string().optional().describe("the replaced maintenance's provider id"),
       replacedBy: z.string().optional(),
-      windows: z.array(window.extend({ sequence: z.number().int(), stamp: z.number().int(), noticeId: z.string().optional(), recordedAt: z.number().int() })),
+      windows: z.array(
+        window.extend({
+          sequence: z.number().int(),
+          stamp: z.number().int(),
+          noticeId: z.string().optional(),
+          recordedAt: z.number().int(),
+          label: z.enum(['primary', 'backup']).describe('primary: the window at the time (the last primary one is current); backup: a backup timeslot the notice named'),
+        }),
+      ),
       notes: z.array(NoteView),
       notices: z.array(
         z.object({
