@@ -89,7 +89,9 @@ describe('operator web page - in Chromium against the real API', () => {
 
     // The notice's maintenance is taken in by the API's intake, as the parser sends it.
     const start = nowSeconds() + 2 * 3600;
-    await publishParsed(s.bus, parsedMessage('WEB-LIVE-1', { start, end: start + 3600, summary: 'Fibre repair Frankfurt' }));
+    // With a backup timeslot a week later, as BSO notices name one.
+    const backup = { start: start + 7 * 24 * 3600, end: start + 7 * 24 * 3600 + 3600, label: 'backup' as const };
+    await publishParsed(s.bus, parsedMessage('WEB-LIVE-1', { start, end: start + 3600, summary: 'Fibre repair Frankfurt' }, { alternateWindows: [backup] }));
     const card = page.getByTestId('maintenance-card').filter({ hasText: 'WEB-LIVE-1' });
     await card.waitFor({ timeout: 30_000 });
     expect(await page.locator('#within-24h').textContent()).toContain('(1)');
@@ -105,6 +107,11 @@ describe('operator web page - in Chromium against the real API', () => {
     await card.getByRole('link', { name: /WEB-LIVE-1/ }).click();
     await page.getByRole('heading', { name: /WEB-LIVE-1/ }).waitFor();
     expect(await page.getByTestId('ack-state').textContent()).toBe('Not acknowledged');
+    const history = page.getByRole('region', { name: 'Windows history' }).getByRole('listitem');
+    await expect(history.count()).resolves.toBe(2);
+    await expect(history.nth(0).textContent()).resolves.not.toContain('Backup timeslot');
+    const backupUtc = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' }).format(new Date(backup.start * 1000));
+    await expect(history.nth(1).textContent()).resolves.toMatch(new RegExp(`^Backup timeslot: .*${backupUtc.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} UTC`));
     await page.getByRole('button', { name: 'Acknowledge' }).click();
     await page.getByTestId('ack-state').filter({ hasText: 'Acknowledged by spec-writer' }).waitFor();
     await page.getByLabel('New note').fill('Customer informed, traffic moved to the backup path');

@@ -92,6 +92,7 @@ export function MaintenancePage({ id }: { id: string }) {
         <ol>
           {m.windows.map((w, i) => (
             <li key={i}>
+              {w.label === 'backup' && <strong>Backup timeslot: </strong>}
               <Window start={w.start} end={w.end} /> <small>sequence {w.sequence}, recorded {fmtLocal(w.recordedAt)}</small>
             </li>
           ))}
