@@ -103,7 +103,9 @@ describe('maintenance-api - faults', () => {
       await restart;
       await publisher;
       await until(async () => (await fetch(`${api.url}/readyz`)).status === 200, 20_000, 'ready again');
-      await until(() => collector.events.filter((e) => e.event.maintenance.maintenanceId.startsWith('PGR-')).length >= N, 60_000, 'every event');
+      // Generous: once in a full CI run on the 2 shared cores (beside the fuzz and pathological
+      // parser specs) the last events took longer than 60 s; the cause is not known.
+      await until(() => collector.events.filter((e) => e.event.maintenance.maintenanceId.startsWith('PGR-')).length >= N, 120_000, 'every event');
       await until(() => consumerIdle(bus, 'MAINTENANCE', CONSUMERS.apiMaintenance), 15_000, 'idle');
       expect(sawDown).toBe(true);
       const ids = collector.events.filter((e) => e.event.maintenance.maintenanceId.startsWith('PGR-')).map((e) => `${e.type}:${e.event.maintenance.maintenanceId}`);
