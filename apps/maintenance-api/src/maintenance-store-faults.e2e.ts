@@ -18,7 +18,7 @@ import {
   type AppProcess,
 } from '../e2e-support/maintenance-api.harness';
 
-jest.setTimeout(120_000);
+jest.setTimeout(240_000);
 
 describe('maintenance-api - faults', () => {
   let nats: NatsServerHandle;
