@@ -1,4 +1,5 @@
 import { load } from 'cheerio';
+import { isTag, isText, type AnyNode } from 'domhandler';
 import type { MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import { localToEpoch } from '../core/zones';
@@ -50,21 +51,57 @@ function kindStatus(kind: string): MaintenanceStatus {
   return 'CONFIRMED';
 }
 
+const END_OF_P = Symbol('end of <p>');
+
+/**
+ * The text lines of the document's <p> elements, <br> and paragraph boundaries ending lines, in
+ * one iterative walk. Not `$('p')` / `$('br')`: htmlparser2 does not close an open <p> at the
+ * next one, so hostile mail can nest tens of thousands of them, and the selector engine's
+ * de-duplication of nested matches (css-select removeSubsets) is quadratic there (seconds per
+ * call); a recursive walk would overflow the stack.
+ */
+function paragraphLines(root: AnyNode): string[] {
+  const stack: (AnyNode | typeof END_OF_P)[] = [root];
+  let depth = 0;
+  let text = '';
+  while (stack.length > 0) {
+    const node = stack.pop() as AnyNode | typeof END_OF_P;
+    if (node === END_OF_P) {
+      depth--;
+      text += '\n';
+      continue;
+    }
+    if (isText(node)) {
+      if (depth > 0) text += node.data;
+      continue;
+    }
+    if (isTag(node) && node.name === 'br') {
+      if (depth > 0) text += '\n';
+      continue;
+    }
+    if (isTag(node) && node.name === 'p') {
+      depth++;
+      text += '\n';
+      stack.push(END_OF_P);
+    }
+    const children = 'children' in node ? node.children : [];
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return text.split(/\r?\n/);
+}
+
 /** Momentum notice body: the labelled lines of one maintenance window. */
 export const momentumHtmlParser: Parser = {
   name: 'momentum-html',
   dataTypes: ['html'],
   parse: (part) => {
     const $ = load(String(part.content), HTMLPARSER2);
-    $('br').replaceWith('\n');
     const record: PartialMaintenance = {};
-    for (const p of $('p').toArray()) {
-      for (const raw of $(p).text().split(/\r?\n/)) {
-        const line = raw.replace(/\u00a0/g, ' ').trim();
-        for (const [re, key] of LINE_LABELS) {
-          const m = re.exec(line);
-          if (m) assign(record, key, m[1].trim());
-        }
+    for (const raw of paragraphLines($.root()[0])) {
+      const line = raw.replace(/\u00a0/g, ' ').trim();
+      for (const [re, key] of LINE_LABELS) {
+        const m = re.exec(line);
+        if (m) assign(record, key, m[1].trim());
       }
     }
     if (record.start === undefined || record.end === undefined) {
