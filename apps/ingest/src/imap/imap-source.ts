@@ -5,15 +5,13 @@ import { ImapFlow, type FetchMessageObject, type ImapFlowError, type ImapFlowOpt
 import { PublishError } from '@maintwatch/messaging';
 import { CursorStoreError, SourceError } from '../errors';
 import type { CursorStore, ImapCursor } from '../cursors/cursor-store';
-import { senderAllowed, type NoticePublisher } from '../publishing/notice-publisher';
+import { MAX_HEADER_BLOCK, senderAllowed, type NoticePublisher } from '../publishing/notice-publisher';
 import { readSecret } from '../sources/secrets';
 import type { SourceHealth } from '../sources/source-health';
 import type { ImapSourceConfig } from '../sources/sources-file';
 import type { MailSource } from '../sources/source-supervisor';
 
 const DAY_MS = 24 * 3600 * 1000;
-/** How much of a mail over the size limit is fetched: its header block. */
-const OVERSIZED_HEAD_BYTES = 256 * 1024;
 /** Mails fetched per FETCH: bounds memory (one 25 MB mail is fetched on its own). */
 const FETCH_BATCH_BYTES = 16 * 1024 * 1024;
 const FETCH_BATCH_COUNT = 50;
@@ -233,7 +231,7 @@ export class ImapSource implements MailSource {
       for (const batch of batchesBySize(sizes, oversized)) {
         if (signal.aborted) return current;
         const big = batch.length === 1 && oversized.has(batch[0]);
-        const source = big ? { start: 0, maxLength: OVERSIZED_HEAD_BYTES } : true;
+        const source = big ? { start: 0, maxLength: MAX_HEADER_BLOCK } : true;
         const messages = await client.fetchAll(batch.join(','), { uid: true, source, internalDate: true }, { uid: true });
         messages.sort((a, b) => a.uid - b.uid);
         for (const message of messages) {

@@ -23,17 +23,19 @@ export interface PreparedNotice {
 
 /** Default largest mail published whole (INGEST_MAX_MAIL_BYTES). */
 export const DEFAULT_MAX_MAIL_BYTES = 50 * 1024 * 1024;
-/** Most of an oversized mail's header block that is kept. */
-const MAX_HEADER_BLOCK = 256 * 1024;
+/** Most of a mail's header block that is read (and kept of an oversized mail; IMAP fetches no more of one). */
+export const MAX_HEADER_BLOCK = 256 * 1024;
+
+/** Where a mail's header block ends (its first blank line, -1 when none) and the line ending used. */
+function headerEnd(raw: Buffer): { end: number; eol: string } {
+  const crlf = raw.indexOf('\r\n\r\n');
+  const lf = raw.indexOf('\n\n');
+  return lf >= 0 && (crlf < 0 || lf < crlf) ? { end: lf, eol: '\n' } : { end: crlf, eol: '\r\n' };
+}
 
 /** The header block of a mail (up to the blank line), at most MAX_HEADER_BLOCK bytes, ending in a blank line. */
 export function headerBlock(raw: Buffer): Buffer {
-  let end = raw.indexOf('\r\n\r\n');
-  let eol = '\r\n';
-  if (end < 0 || (raw.indexOf('\n\n') >= 0 && raw.indexOf('\n\n') < end)) {
-    end = raw.indexOf('\n\n');
-    eol = '\n';
-  }
+  const { end, eol } = headerEnd(raw);
   const head = raw.subarray(0, Math.min(end < 0 ? raw.length : end, MAX_HEADER_BLOCK));
   return Buffer.concat([head, Buffer.from(eol + eol)]);
 }
@@ -62,9 +64,8 @@ const MAX_SENDER = 512;
  * published raw all the same.
  */
 export function readHeaders(raw: Buffer, senderHeader?: string): MailHeaders {
-  let end = raw.indexOf('\r\n\r\n');
-  if (end < 0) end = raw.indexOf('\n\n');
-  const head = end < 0 ? raw.subarray(0, 256 * 1024) : raw.subarray(0, end);
+  const { end } = headerEnd(raw);
+  const head = end < 0 ? raw.subarray(0, MAX_HEADER_BLOCK) : raw.subarray(0, end);
   let headers: Record<string, string[]>;
   try {
     headers = libmime.decodeHeaders(headerText(head)) as Record<string, string[]>;
