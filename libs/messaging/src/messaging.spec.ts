@@ -121,7 +121,7 @@ describe('messaging (real nats-server)', () => {
     expect(record.reason).toContain('circuit list is not a list');
     expect(JSON.parse(Buffer.from(record.payloadBase64 as string, 'base64').toString()).noticeId).toBe(unparsed(7).noticeId);
     // The server took the term: nothing is pending acknowledgement, so nothing comes back.
-    await until(async () => (await jsm.consumers.info(bus.ns.stream('NOTICES'), 'c3')).num_ack_pending === 0, 5000);
+    await until(async () => (await jsm.consumers.info(bus.ns.stream('NOTICES'), 'c3')).num_ack_pending === 0, 5000, 'the term taken by the server');
     const info = await jsm.consumers.info(bus.ns.stream('NOTICES'), 'c3');
     expect(info.num_redelivered).toBe(0);
     expect(calls).toBe(1);
