@@ -90,6 +90,8 @@ describe('ingest - IMAP mailbox', () => {
     const [, live] = await notices.waitFor(2, 30_000);
     expect(notices.ids()).toEqual([`noc:${old}@maint.example.net`, `noc:${fresh}@maint.example.net`]);
     expect(live).toMatchObject({ source: 'noc', sender: 'noc@maint.example.net', subject: `Planned maintenance ${fresh}` });
+    // The counter moves after JetStream's ack, which a subscriber may see first.
+    await eventually(async () => (await metric(app.url, 'maintwatch_ingest_published_total', { source: 'noc' })) >= 2, 10_000, 'published counted');
     expect(await metric(app.url, 'maintwatch_ingest_published_total', { source: 'noc' })).toBe(2);
     expect(await metric(app.url, 'maintwatch_ingest_last_sync_timestamp_seconds', { source: 'noc' })).toBeGreaterThan(Date.now() / 1000 - 60);
 
