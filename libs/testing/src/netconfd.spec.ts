@@ -29,7 +29,7 @@ describe('NetconfSession against netconfd (yuma123)', () => {
   ] as const)('%s framing', (framing, offerBase11) => {
     let s: NetconfSession;
     beforeEach(async () => {
-      s = await NetconfSession.connect({ device: 'netconfd', host: peer.host, port: peer.port, username: peer.username, password: peer.password, hostKey: { pinned: peer.hostKeyFingerprints }, offerBase11, maxChunkBytes: 100 });
+      s = await NetconfSession.connect({ device: 'netconfd', host: peer.host, port: peer.port, username: peer.username, password: peer.password, hostKey: { pinned: peer.hostKeyFingerprints }, offerBase11, maxChunkBytes: 100, rpcTimeoutMs: 20_000 });
     });
     afterEach(async () => {
       await s.close();
@@ -65,9 +65,17 @@ describe('NetconfSession against netconfd (yuma123)', () => {
       const name = `keep-${framing}-${Date.now() % 100000}`;
       await s.rpc('<lock><target><candidate/></target></lock>');
       await s.rpc(editInterface(name));
-      await s.rpc('<commit><confirmed/><confirm-timeout>2</confirm-timeout></commit>');
+      // A timeout with room to spare: a confirming commit that lands on the very second netconfd's
+      // timer fires once left the session without a reply (CI, loaded machine).
+      const confirmSeconds = 6;
+      const committed = Date.now();
+      await s.rpc(`<commit><confirmed/><confirm-timeout>${confirmSeconds}</confirm-timeout></commit>`);
       await s.rpc('<commit/>');
-      await new Promise((r) => setTimeout(r, 3000));
+      // Past the original timeout the change is still in running (checked once a second).
+      while (Date.now() < committed + (confirmSeconds + 2) * 1000) {
+        expect(interfaceNames(await s.rpc(getRunning))).toContain(name);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
       expect(interfaceNames(await s.rpc(getRunning))).toContain(name);
       await s.rpc('<unlock><target><candidate/></target></unlock>');
     });
