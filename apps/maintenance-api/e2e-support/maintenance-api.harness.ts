@@ -63,21 +63,31 @@ export interface ReceivedEvent {
 /** Every lifecycle event on the stream from the start, kept up to date while running. */
 export async function collectEvents(bus: Bus): Promise<{ events: ReceivedEvent[]; of(maintenanceId: string): ReceivedEvent[]; stop(): Promise<void> }> {
   const events: ReceivedEvent[] = [];
-  // An explicit consumer (not an ordered one with filter_subjects, which needs nats-server 2.10).
+  // An explicit consumer (not an ordered one with filter_subjects, which needs nats-server 2.10),
+  // acknowledged: with ack none, a batch the server sent while the client's pull had lapsed (a
+  // loaded machine) is never sent again and reads as a lost event. A redelivery of a message
+  // already counted is recognised by its stream sequence; a second publish of the same event
+  // has a sequence of its own and still counts twice.
   const stream = bus.ns.stream('MAINTENANCE');
   const name = `spec-collector-${Math.random().toString(36).slice(2, 10)}`;
   const jsm = await bus.jsm();
   await jsm.consumers.add(stream, {
     name,
-    ack_policy: AckPolicy.None,
+    ack_policy: AckPolicy.Explicit,
+    ack_wait: 5_000_000_000,
+    max_deliver: -1,
     deliver_policy: DeliverPolicy.All,
     filter_subject: bus.ns.subject(SUBJECTS.maintenanceEventAll),
     inactive_threshold: 60_000_000_000,
   });
   const consumer = await bus.js.consumers.get(stream, name);
   const messages = await consumer.consume();
+  const seen = new Set<number>();
   const done = (async () => {
     for await (const m of messages) {
+      m.ack();
+      if (seen.has(m.seq)) continue;
+      seen.add(m.seq);
       events.push({
         type: bus.ns.unsubject(m.subject).split('.').pop() ?? '',
         msgId: m.headers?.get(HEADERS.msgId) || undefined,

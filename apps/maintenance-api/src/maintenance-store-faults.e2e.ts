@@ -105,7 +105,11 @@ describe('maintenance-api - faults', () => {
       await until(async () => (await fetch(`${api.url}/readyz`)).status === 200, 20_000, 'ready again');
       // Generous: once in a full CI run on the 2 shared cores (beside the fuzz and pathological
       // parser specs) the last events took longer than 60 s; the cause is not known.
-      await until(() => collector.events.filter((e) => e.event.maintenance.maintenanceId.startsWith('PGR-')).length >= N, 120_000, 'every event');
+      await until(() => collector.events.filter((e) => e.event.maintenance.maintenanceId.startsWith('PGR-')).length >= N, 120_000, 'every event').catch((e: Error) => {
+        // Say why: a message given up on (dead-lettered) is the likely cause of a missing event.
+        const given = api.output().split('\n').filter((l) => /: term after delivery/.test(l));
+        throw new Error(`${e.message}; maintenance-api gave up on: ${given.slice(0, 5).join('\n') || 'nothing'}`);
+      });
       await until(() => consumerIdle(bus, 'MAINTENANCE', CONSUMERS.apiMaintenance), 15_000, 'idle');
       expect(sawDown).toBe(true);
       const ids = collector.events.filter((e) => e.event.maintenance.maintenanceId.startsWith('PGR-')).map((e) => `${e.type}:${e.event.maintenance.maintenanceId}`);

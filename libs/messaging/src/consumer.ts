@@ -149,7 +149,10 @@ export async function startConsumer(
         outcome = 'term';
         try {
           await deadLetter(bus, options.service, spec, msg, subject, err, permanent ? 'permanent error' : `gave up after ${deliveryCount} deliveries`);
-          msg.term(truncate(String((err as Error)?.message ?? err), 200));
+          // No reason string: "+TERM <reason>" is understood from nats-server 2.10.4 on; older
+          // servers (Debian 12 ships 2.9) ignore it as an unknown ack and redeliver the message
+          // until max_deliver, dead-lettering it again each time. The reason is in the record.
+          msg.term();
         } catch (dlqErr) {
           // The dead-letter record could not be written: keep the message instead of losing it.
           outcome = 'nak';

@@ -110,7 +110,8 @@ describe('messaging (real nats-server)', () => {
       calls++;
       throw new PermanentError('circuit list is not a list');
     };
-    running.push(await startConsumer(bus, { stream: 'NOTICES', durable: 'c3', filterSubject: SUBJECTS.noticeUnparsed }, () => handler, { service: 'spec' }));
+    // A short ack wait: a term the server did not take would show as a redelivery within a second.
+    running.push(await startConsumer(bus, { stream: 'NOTICES', durable: 'c3', filterSubject: SUBJECTS.noticeUnparsed, ackWaitMs: 1000 }, () => handler, { service: 'spec' }));
     await bus.publish(SUBJECTS.noticeUnparsed, unparsed(7), { msgId: 'p-7' });
     await until(async () => (await streamMessages(bus, 'DEADLETTER')) === 1);
     const jsm = await jetstreamManager(bus.nc);
@@ -119,8 +120,12 @@ describe('messaging (real nats-server)', () => {
     expect(record).toMatchObject({ service: 'spec', consumer: 'c3', subject: SUBJECTS.noticeUnparsed, errorName: 'PermanentError' });
     expect(record.reason).toContain('circuit list is not a list');
     expect(JSON.parse(Buffer.from(record.payloadBase64 as string, 'base64').toString()).noticeId).toBe(unparsed(7).noticeId);
-    await new Promise((r) => setTimeout(r, 500));
+    // The server took the term: nothing is pending acknowledgement, so nothing comes back.
+    await until(async () => (await jsm.consumers.info(bus.ns.stream('NOTICES'), 'c3')).num_ack_pending === 0, 5000);
+    const info = await jsm.consumers.info(bus.ns.stream('NOTICES'), 'c3');
+    expect(info.num_redelivered).toBe(0);
     expect(calls).toBe(1);
+    expect(await streamMessages(bus, 'DEADLETTER')).toBe(1);
   });
 
   it('consume - a payload that fails its schema is dead-lettered without reaching the handler', async () => {

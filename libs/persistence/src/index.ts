@@ -7,6 +7,7 @@ export { createDataSource, type StoreOptions } from './data-source';
 export { postgresTls, postgresTlsProblem, checkDatabaseTls, type DatabaseEnv, type PostgresTlsOptions, type PostgresTlsSettings } from './postgres-tls';
 export { PersistenceModule, StoreLifecycle, STORE_OPTIONS } from './persistence.module';
 export { StoreUnavailableError, StoreContentionError, StoreConflictError, StoreNotFoundError, DatabaseTlsConfigError, isTransientStoreError } from './errors';
+export { translateError, isConnectionError } from './pg-errors';
 export { Repositories } from './repositories';
 export { ProviderRepository, type BuiltInProvider, type ProviderEdit } from './repositories/provider.repository';
 export { CircuitRepository, type CircuitInput, type CircuitPatch } from './repositories/circuit.repository';

@@ -24,16 +24,23 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
 // node-postgres reports a lost or refused connection with these messages and no code.
 const NETWORK_MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Connection ended|Client has encountered a connection error|not queryable|Client was closed/i;
 
-/** True when the error says PostgreSQL is unreachable, restarting or out of connections. */
-export function isConnectionError(err: unknown): boolean {
-  const state = sqlState(err);
-  // 08: connection exception; 57P01-57P03: admin/crash shutdown, cannot connect now; 53: resources.
-  if (state) return state.startsWith('08') || state.startsWith('53') || ['57P01', '57P02', '57P03', '58000', '58030'].includes(state);
-  const e = err as { code?: unknown; driverError?: { code?: unknown }; message?: unknown } | undefined;
-  const code = e?.driverError?.code ?? e?.code;
+/**
+ * True when the error says PostgreSQL is unreachable, restarting or out of connections: the
+ * error itself or what it wraps (TypeORM's QueryFailedError keeps the driver's error as
+ * driverError; our own errors keep theirs as cause), an AggregateError when any of its errors.
+ */
+export function isConnectionError(err: unknown, depth = 0): boolean {
+  if (err === null || err === undefined || depth > 4) return false;
+  const e = err as { code?: unknown; driverError?: unknown; message?: unknown; cause?: unknown };
+  const code = e.code;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+    // 08: connection exception; 57P01-57P03: admin/crash shutdown, cannot connect now; 53: resources.
+    return code.startsWith('08') || code.startsWith('53') || ['57P01', '57P02', '57P03', '58000', '58030'].includes(code);
+  }
   if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
-  const aggregate = err instanceof AggregateError ? err.errors.some(isConnectionError) : false;
-  return aggregate || (typeof e?.message === 'string' && NETWORK_MESSAGES.test(e.message));
+  if (typeof e.message === 'string' && NETWORK_MESSAGES.test(e.message)) return true;
+  if (err instanceof AggregateError && err.errors.some((x) => isConnectionError(x, depth + 1))) return true;
+  return isConnectionError(e.driverError, depth + 1) || isConnectionError(e.cause, depth + 1);
 }
 
 /**

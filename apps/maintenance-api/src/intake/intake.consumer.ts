@@ -2,7 +2,7 @@ import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { SUBJECTS, type MaintenanceParsed, type NoticeIgnored, type NoticeUnparsed, type RawNotice } from '@maintwatch/contracts';
 import { JetStreamContext, JetStreamExceptionFilter, PermanentError, TransientError } from '@maintwatch/messaging';
-import { isTransientStoreError } from '@maintwatch/persistence';
+import { isTransientStoreError, translateError } from '@maintwatch/persistence';
 import { ApplyParsedUseCase } from './apply-parsed.use-case';
 import { RecordNoticeUseCase } from './record-notice.use-case';
 
@@ -49,7 +49,10 @@ async function outcome(work: () => Promise<unknown>): Promise<void> {
   } catch (err) {
     if (err instanceof TransientError || err instanceof PermanentError) throw err;
     const message = (err as Error)?.message ?? String(err);
-    if (isTransientStoreError(err)) throw new TransientError(message, { cause: err });
+    // Translated again here: a driver error that reached the use case untranslated (wrapped, or
+    // from a path outside the store's transaction) must still read as "PostgreSQL away", which
+    // is retried, and never as permanent, which dead-letters the message.
+    if (isTransientStoreError(translateError(err))) throw new TransientError(message, { cause: err });
     throw new PermanentError(message, { cause: err });
   }
 }
