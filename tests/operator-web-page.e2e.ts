@@ -117,6 +117,19 @@ describe('operator web page - in Chromium against the real API', () => {
     await page.getByLabel('New note').fill('Customer informed, traffic moved to the backup path');
     await page.getByRole('button', { name: 'Add note' }).click();
     await page.getByTestId('notes').filter({ hasText: 'Customer informed, traffic moved to the backup path' }).waitFor();
+    // The junos-gateway drains the circuit: its step shows on the open page, live, with the diff.
+    await expect(page.getByRole('region', { name: 'Device drain' }).textContent()).resolves.toContain('No circuit of this maintenance is bound to a device.');
+    const diff = '[edit protocols bgp group transit neighbor 192.0.2.1]\n+    community 65535:0;';
+    await s.bus.publish(
+      SUBJECTS.drainStep('drained'),
+      { stepId: 'web-live-1:drained', step: 'drained', at: nowSeconds(), providerType: 'zayo', maintenanceId: 'WEB-LIVE-1', circuitId: 'CKT-WEB-LIVE-1', device: 'edge1.fra', method: 'graceful-shutdown', dryRun: false, state: 'drained', detail: 'graceful-shutdown community on 192.0.2.1, confirmed', diff, window: { start, end: start + 3600 } },
+      { msgId: 'web-live-1:drained' },
+    );
+    const drainRow = page.getByTestId('drains').getByRole('row').filter({ hasText: 'CKT-WEB-LIVE-1' });
+    await drainRow.waitFor({ timeout: 30_000 });
+    await expect(drainRow.getByRole('cell').allTextContents()).resolves.toEqual(expect.arrayContaining(['edge1.fra', 'graceful-shutdown', 'drained']));
+    await drainRow.getByText('Configuration diff').click();
+    await expect(drainRow.locator('pre').textContent()).resolves.toBe(diff);
     await page.screenshot({ path: join(shots, 'maintenance.png'), fullPage: true });
 
     // What the page showed is what the API stored.

@@ -120,7 +120,7 @@ export async function rows<T = Record<string, unknown>>(url: string, text: strin
 }
 
 /** True when a durable consumer has nothing pending or in flight. */
-export async function consumerIdle(bus: Bus, stream: 'NOTICES' | 'MAINTENANCE', durable: string): Promise<boolean> {
+export async function consumerIdle(bus: Bus, stream: 'NOTICES' | 'MAINTENANCE' | 'DEVICE', durable: string): Promise<boolean> {
   const jsm = await bus.jsm();
   const info = await jsm.consumers.info(bus.ns.stream(stream), durable);
   return info.num_pending === 0 && info.num_ack_pending === 0;

@@ -6,7 +6,7 @@ import { serveWeb } from './web/serve-web';
 import { AppModule } from './app.module';
 import { apiConfig } from './config';
 
-/** maintenance-api as a service: raw notices and parser output in, PostgreSQL behind, lifecycle events out. */
+/** maintenance-api as a service: raw notices, parser output and drain steps in, PostgreSQL behind, lifecycle events out. */
 export const maintenanceApiService: ServiceDefinition<typeof apiConfig> = {
   name: 'maintenance-api',
   config: apiConfig,
@@ -18,6 +18,8 @@ export const maintenanceApiService: ServiceDefinition<typeof apiConfig> = {
     return [
       { stream: 'NOTICES', durable: CONSUMERS.apiNotices, filterSubject: 'notice.>', concurrency: config.NOTICES_CONCURRENCY, ...retry },
       { stream: 'MAINTENANCE', durable: CONSUMERS.apiMaintenance, filterSubject: SUBJECTS.maintenanceParsed, concurrency: config.PARSED_CONCURRENCY, ...retry },
+      // From the stream's start: a first deploy learns the drains the gateway already announced.
+      { stream: 'DEVICE', durable: CONSUMERS.apiDrains, filterSubject: SUBJECTS.drainStepAll, concurrency: 4, ...retry },
     ];
   },
   configure: async (app, config) => {

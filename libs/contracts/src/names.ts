@@ -132,4 +132,6 @@ export const CONSUMERS = {
   junosActions: 'junos-gateway-actions',
   /** junos-gateway: lifecycle events that schedule drains and restores. */
   junosDrain: 'junos-gateway-drain',
+  /** maintenance-api: the gateway's drain steps, kept per maintenance for its page. */
+  apiDrains: 'maintenance-api-drains',
 } as const;

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import ICAL from 'ical.js';
 import { Client } from 'pg';
 import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
-import { HEADERS, KV_BUCKETS, SUBJECTS } from '@maintwatch/contracts';
-import { collectEvents, nowSeconds, parsedMessage, publishParsed } from '../../e2e-support/maintenance-api.harness';
+import { CONSUMERS, HEADERS, KV_BUCKETS, SUBJECTS, type DrainStepEvent, type DrainStepType } from '@maintwatch/contracts';
+import { collectEvents, consumerIdle, nowSeconds, parsedMessage, publishParsed } from '../../e2e-support/maintenance-api.harness';
 import { call, startApiStack, until, type ApiStack } from './testing/api-e2e.harness';
 
 jest.setTimeout(120_000);
@@ -217,6 +217,79 @@ describe('maintenance-api HTTP - operate over the REST API', () => {
     expect((await send('DELETE', `/api/v1/maintenances/${future.id}/notes/${noteId}`)).status).toBe(404);
     expect((await get('/api/v1/maintenances/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await send('POST', '/api/v1/maintenances/00000000-0000-4000-8000-000000000000/notes', { text: 'x' })).status).toBe(404);
+  });
+
+  it("drains - the gateway's drain steps show on the maintenance: the latest step wins in any order, once, and the live feed tells the page", async () => {
+    const p = parsedMessage('DRN-1', { circuits: [{ circuit_id: 'DRN-CKT-1', impact: 'OUTAGE' }] });
+    await publishParsed(s.bus, p);
+    const m = await maintenanceOf('DRN-1');
+    expect((await get(`/api/v1/maintenances/${m.id as string}`)).body.drains).toEqual([]);
+    const window = { start: p.maintenance.start, end: p.maintenance.end };
+    const at = nowSeconds();
+    const step = (name: DrainStepType, state: string, atS: number, extra: Partial<DrainStepEvent> = {}): DrainStepEvent => ({
+      stepId: `drn-1:${name}:${atS}`,
+      step: name,
+      at: atS,
+      providerType: 'zayo',
+      maintenanceId: 'DRN-1',
+      circuitId: 'DRN-CKT-1',
+      device: 'edge1',
+      method: 'graceful-shutdown',
+      dryRun: false,
+      state,
+      detail: `${name} detail`,
+      window,
+      ...extra,
+    });
+    const publish = (e: DrainStepEvent) => s.bus.publish(SUBJECTS.drainStep(e.step), e, { msgId: e.stepId });
+
+    // The live feed, followed as the page does (token in the header).
+    const ctrl = new AbortController();
+    const live = (async () => {
+      const res = await fetch(`${s.api.url}/api/v1/live/events`, { headers: { authorization: `Bearer ${s.readToken}`, accept: 'text/event-stream' }, signal: ctrl.signal });
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let seen = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return seen;
+        seen += value;
+        if (/"type":"drain"[^\n]*"status":"drained"/.test(seen)) return seen;
+      }
+    })();
+    const timer = setTimeout(() => ctrl.abort(), 30_000);
+    try {
+      await publish(step('planned', 'scheduled', at));
+      const diff = '[edit protocols bgp group transit neighbor 192.0.2.1]\n+    community 65535:0;';
+      await publish(step('committed-confirmed', 'confirming', at + 60, { diff }));
+      await publish(step('drained', 'drained', at + 60, { diff }));
+      const drainsOf = async () => (await get(`/api/v1/maintenances/${m.id as string}`)).body.drains as Json[];
+      await until(async () => (await drainsOf())[0]?.step === 'drained', 15_000, 'the drained step kept');
+      // Same second: 'drained' comes after 'committed-confirmed' in the flow, so it stays.
+      expect(await drainsOf()).toEqual([
+        { circuitId: 'DRN-CKT-1', device: 'edge1', method: 'graceful-shutdown', dryRun: false, step: 'drained', state: 'drained', detail: 'drained detail', diff, at: at + 60, window },
+      ]);
+      expect(await live).toMatch(/"maintenanceId":"DRN-1"/);
+      // An older step arriving late (a redelivery) does not take the state back.
+      await publish(step('planned', 'scheduled', at - 5, { stepId: 'drn-1:late-planned' }));
+      await publish(step('restored', 'restored', at + 3600));
+      await until(async () => (await drainsOf())[0]?.step === 'restored', 15_000, 'the restored step kept');
+      await publish(step('committed-confirmed', 'confirming', at + 60, { stepId: 'drn-1:late-commit' }));
+      await until(() => consumerIdle(s.bus, 'DEVICE', CONSUMERS.apiDrains), 15_000, 'the drain consumer idle');
+      expect(await drainsOf()).toEqual([expect.objectContaining({ step: 'restored', state: 'restored', at: at + 3600 })]);
+      expect((await drainsOf())[0].diff).toBeUndefined();
+      // Another maintenance's drain is not this one's; a step that arrives before its
+      // maintenance is stored shows once the maintenance is.
+      await publish(step('dry-run', 'dry-run', at, { maintenanceId: 'DRN-OTHER', stepId: 'drn-other:dry-run', dryRun: true }));
+      await until(() => consumerIdle(s.bus, 'DEVICE', CONSUMERS.apiDrains), 15_000, 'the drain consumer idle');
+      expect(await drainsOf()).toHaveLength(1);
+      await publishParsed(s.bus, parsedMessage('DRN-OTHER'));
+      const other = await maintenanceOf('DRN-OTHER');
+      expect((await get(`/api/v1/maintenances/${other.id as string}`)).body.drains).toEqual([expect.objectContaining({ step: 'dry-run', state: 'dry-run', dryRun: true, circuitId: 'DRN-CKT-1' })]);
+    } finally {
+      clearTimeout(timer);
+      ctrl.abort();
+      await live.catch(() => undefined);
+    }
   });
 
   it('notices - stored mail is listed, downloaded as sent, its records shown with reasons, and reprocessed as attempt + 1', async () => {

@@ -1,9 +1,9 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { SUBJECTS, type MaintenanceParsed, type NoticeIgnored, type NoticeUnparsed, type RawNotice } from '@maintwatch/contracts';
-import { JetStreamContext, JetStreamExceptionFilter, PermanentError, TransientError } from '@maintwatch/messaging';
-import { isTransientStoreError, translateError } from '@maintwatch/persistence';
+import { JetStreamContext, JetStreamExceptionFilter } from '@maintwatch/messaging';
 import { ApplyParsedUseCase } from './apply-parsed.use-case';
+import { outcome } from './outcome';
 import { RecordNoticeUseCase } from './record-notice.use-case';
 
 /**
@@ -40,19 +40,5 @@ export class IntakeConsumer {
   @EventPattern(SUBJECTS.noticeIgnored)
   async onIgnored(@Payload() i: NoticeIgnored): Promise<void> {
     await outcome(() => this.notices.ignored(i));
-  }
-}
-
-async function outcome(work: () => Promise<unknown>): Promise<void> {
-  try {
-    await work();
-  } catch (err) {
-    if (err instanceof TransientError || err instanceof PermanentError) throw err;
-    const message = (err as Error)?.message ?? String(err);
-    // Translated again here: a driver error that reached the use case untranslated (wrapped, or
-    // from a path outside the store's transaction) must still read as "PostgreSQL away", which
-    // is retried, and never as permanent, which dead-letters the message.
-    if (isTransientStoreError(translateError(err))) throw new TransientError(message, { cause: err });
-    throw new PermanentError(message, { cause: err });
   }
 }

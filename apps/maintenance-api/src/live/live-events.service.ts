@@ -1,12 +1,16 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ReplaySubject, Subject, type Observable } from 'rxjs';
-import { LifecycleEvent, SUBJECTS } from '@maintwatch/contracts';
+import { DrainStepEvent, LifecycleEvent, SUBJECTS } from '@maintwatch/contracts';
 import { Bus } from '@maintwatch/messaging';
+import { LIVE_DRAIN_SUBJECT } from '../intake/drain-state.consumer';
 
-/** What the web page is told about one lifecycle event: enough to know which maintenance to fetch again. */
+/**
+ * What the web page is told about one lifecycle event, or one drain step the API kept (type
+ * 'drain', status = the drain's state): enough to know which maintenance to fetch again.
+ */
 export interface LiveEvent {
   eventId: string;
-  type: LifecycleEvent['type'];
+  type: LifecycleEvent['type'] | 'drain';
   occurredAt: number;
   providerType: string;
   maintenanceId: string;
@@ -25,13 +29,14 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger(LiveEventsService.name);
   private readonly subject = new Subject<LiveEvent>();
   private readonly closing$ = new ReplaySubject<void>(1);
-  private sub?: { unsubscribe(): void };
+  private readonly subs: { unsubscribe(): void }[] = [];
 
   constructor(@Inject(Bus) private readonly bus: Bus) {}
 
   onModuleInit(): void {
+    this.followDrains();
     const sub = this.bus.nc.subscribe(this.bus.ns.subject(SUBJECTS.maintenanceEventAll));
-    this.sub = sub;
+    this.subs.push(sub);
     void (async () => {
       for await (const msg of sub) {
         const parsed = LifecycleEvent.safeParse(safeJson(msg.data));
@@ -54,6 +59,29 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
     })();
   }
 
+  // A drain state one of the replicas kept (DrainStateConsumer), after its commit.
+  private followDrains(): void {
+    const sub = this.bus.nc.subscribe(this.bus.ns.subject(LIVE_DRAIN_SUBJECT));
+    this.subs.push(sub);
+    void (async () => {
+      for await (const msg of sub) {
+        const parsed = DrainStepEvent.safeParse(safeJson(msg.data));
+        if (!parsed.success) continue;
+        const d = parsed.data;
+        this.subject.next({
+          eventId: d.stepId,
+          type: 'drain',
+          occurredAt: d.at,
+          providerType: d.providerType,
+          maintenanceId: d.maintenanceId,
+          status: d.state,
+          start: d.window.start,
+          end: d.window.end,
+        });
+      }
+    })();
+  }
+
   /** Every event from now on. */
   events(): Observable<LiveEvent> {
     return this.subject.asObservable();
@@ -69,7 +97,7 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
   onModuleDestroy(): void {
     this.closing$.next();
     this.closing$.complete();
-    this.sub?.unsubscribe();
+    for (const s of this.subs) s.unsubscribe();
     this.subject.complete();
   }
 }

@@ -548,6 +548,30 @@ export interface components {
                 impact: "NO-IMPACT" | "REDUCED-REDUNDANCY" | "DEGRADED" | "OUTAGE";
             }[];
             createdAt: number;
+            /** @description the junos-gateway's drain of each bound circuit, as it last announced it (empty when no circuit is drained) */
+            drains: {
+                at: number;
+                circuitId: string;
+                detail: string;
+                device: string;
+                /** @description `show | compare` of the change, when the step changed (or would change) the configuration */
+                diff?: string;
+                /** @description the binding only checks: nothing is committed */
+                dryRun: boolean;
+                /** @enum {string} */
+                method: "graceful-shutdown" | "deactivate-neighbor" | "disable-interface";
+                /** @description the gateway's drain job state after that step (scheduled, drained, restored, dry-run, refused, rolled-back, ...) */
+                state: string;
+                /**
+                 * @description the latest step the junos-gateway announced
+                 * @enum {string}
+                 */
+                step: "planned" | "not-acted-on" | "pre-check-failed" | "dry-run" | "committed-confirmed" | "drained" | "restore-held" | "restore-committed-confirmed" | "restored" | "rolled-back" | "cancelled" | "failed";
+                window: {
+                    end: number;
+                    start: number;
+                };
+            }[];
             end: number;
             /** Format: uuid */
             id: string;

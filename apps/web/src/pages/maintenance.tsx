@@ -139,7 +139,53 @@ export function MaintenancePage({ id }: { id: string }) {
       </section>
       <section aria-labelledby="drain-title">
         <h2 id="drain-title">Device drain</h2>
-        <p>{m.circuits.some((c) => c.circuit?.deviceBinding) ? 'Circuits bound to devices: the junos-gateway acts on them around the window.' : 'No circuit of this maintenance is bound to a device.'}</p>
+        {m.drains.length > 0 ? (
+          <div className="scroll">
+          <table data-testid="drains">
+            <caption className="sr-only">Drain of each bound circuit, as the junos-gateway last announced it</caption>
+            <thead>
+              <tr>
+                <th scope="col">Circuit</th>
+                <th scope="col">Device</th>
+                <th scope="col">Method</th>
+                <th scope="col">State</th>
+                <th scope="col">Last step</th>
+                <th scope="col">Detail</th>
+              </tr>
+            </thead>
+            <tbody>
+              {m.drains.map((d) => (
+                <tr key={`${d.circuitId} ${d.device}`}>
+                  <td>{d.circuitId}</td>
+                  <td>{d.device}</td>
+                  <td>
+                    {d.method}
+                    {d.dryRun && ' (dry run)'}
+                  </td>
+                  <td>
+                    <span className={`drain drain-${d.state}`}>{d.state}</span>
+                  </td>
+                  <td>
+                    {d.step} at <time dateTime={new Date(d.at * 1000).toISOString()}>{fmtLocal(d.at)}</time>
+                  </td>
+                  <td>
+                    {d.detail}
+                    {d.diff && (
+                      <details>
+                        <summary>Configuration diff</summary>
+                        <pre className="json diff">{d.diff}</pre>
+                      </details>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          </div>
+        ) : (
+          <p>{m.circuits.some((c) => c.circuit?.deviceBinding) ? 'Circuits bound to devices: the junos-gateway has announced no drain step for this maintenance yet.' : 'No circuit of this maintenance is bound to a device.'}</p>
+        )}
+        {!m.authentication.actionable && m.circuits.some((c) => c.circuit?.deviceBinding) && <p className="warn">Not acted on: {m.authentication.reason}</p>}
       </section>
     </article>
   );

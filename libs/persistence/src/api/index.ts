@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { translateError } from '../pg-errors';
 import { ApiTokenRepository } from './api-token.repository';
+import { DrainStateRepository } from './drain-state.repository';
 import { InventoryQueryRepository } from './inventory-query.repository';
 import { MaintenanceQueryRepository } from './maintenance-query.repository';
 import { NoticeQueryRepository } from './notice-query.repository';
@@ -33,6 +34,7 @@ export {
   type NoticeQuery,
   type RecordQuery,
 } from './notice-query.repository';
+export { DrainStateRepository, type DrainStateRecord } from './drain-state.repository';
 export { OverlapRepository, type OverlapMatch, type OverlapRecord, type OverlapUpsert } from './overlap.repository';
 
 /** The repositories of the HTTP API, bound to one EntityManager (the pool, or one transaction). */
@@ -42,6 +44,8 @@ export class ApiRepositories {
   readonly inventory: InventoryQueryRepository;
   readonly notices: NoticeQueryRepository;
   readonly overlaps: OverlapRepository;
+  /** The junos-gateway's announced drain steps, the latest per circuit and device. */
+  readonly drains: DrainStateRepository;
 
   constructor(manager: EntityManager) {
     this.tokens = translated(new ApiTokenRepository(manager));
@@ -49,6 +53,7 @@ export class ApiRepositories {
     this.inventory = translated(new InventoryQueryRepository(manager));
     this.notices = translated(new NoticeQueryRepository(manager));
     this.overlaps = translated(new OverlapRepository(manager));
+    this.drains = translated(new DrainStateRepository(manager));
   }
 }
 

@@ -10,6 +10,7 @@ import { GatewayDrain1779500000000 } from './1779500000000-gateway-drain';
 import { MaintenanceAuthenticity1779600000000 } from './1779600000000-maintenance-authenticity';
 import { GatewayDeviceAction1780000000000 } from './1780000000000-gateway-device-action';
 import { MaintenanceWindowLabel1780100000000 } from './1780100000000-maintenance-window-label';
+import { MaintenanceDrain1780200000000 } from './1780200000000-maintenance-drain';
 
 export { API_TOKEN_CHANNEL } from './1767000000000-api-token-notify';
 export { DEFERRED_SUMMARIES } from './1768000000000-maintenance-summary';
@@ -28,4 +29,5 @@ export const MIGRATIONS = [
   MaintenanceAuthenticity1779600000000,
   GatewayDeviceAction1780000000000,
   MaintenanceWindowLabel1780100000000,
+  MaintenanceDrain1780200000000,
 ];

@@ -1,6 +1,6 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { Impact, MaintenanceStatus } from '@maintwatch/contracts';
+import { DRAIN_METHODS, DRAIN_STEPS, Impact, MaintenanceStatus } from '@maintwatch/contracts';
 import { CLOCK_PHASES, MAINTENANCE_SORTS, MAINTENANCE_TIMES, NOTE_LEVELS } from '@maintwatch/persistence';
 import { BoolParam, CursorParam, LimitParam, listParam, PageInfo, TimeParam } from './common.dto';
 import { CircuitView } from './inventory.dto';
@@ -133,6 +133,22 @@ export class MaintenanceDetailDto extends createZodDto(
         }),
       ),
       overlaps: z.array(OverlapView),
+      drains: z
+        .array(
+          z.object({
+            circuitId: z.string(),
+            device: z.string(),
+            method: z.enum(DRAIN_METHODS),
+            dryRun: z.boolean().describe('the binding only checks: nothing is committed'),
+            step: z.enum(DRAIN_STEPS).describe('the latest step the junos-gateway announced'),
+            state: z.string().describe("the gateway's drain job state after that step (scheduled, drained, restored, dry-run, refused, rolled-back, ...)"),
+            detail: z.string(),
+            diff: z.string().optional().describe('`show | compare` of the change, when the step changed (or would change) the configuration'),
+            at: z.number().int(),
+            window,
+          }),
+        )
+        .describe("the junos-gateway's drain of each bound circuit, as it last announced it (empty when no circuit is drained)"),
       authentication: z
         .object({ authenticated: z.boolean(), actionable: z.boolean(), reason: z.string() })
         .describe("whether the notice that set the maintenance is authenticated for the provider's domain, and so whether devices may be acted on for it"),

@@ -67,17 +67,18 @@ export class MaintenanceViewService {
     return { items: summaries(page).items };
   }
 
-  /** A maintenance with its circuits and impacts, window history, notes, notices and overlaps. */
+  /** A maintenance with its circuits and impacts, window history, notes, notices, overlaps and drains. */
   async detail(id: string): Promise<MaintenanceDetailDto> {
     const repos = this.store.repos;
     const m = await repos.maintenances.getById(id);
     if (!m) throw new StoreNotFoundError(`maintenance ${id} does not exist`);
-    const [impacts, windows, notes, notices, overlaps] = await Promise.all([
+    const [impacts, windows, notes, notices, overlaps, drains] = await Promise.all([
       repos.maintenances.impacts(id),
       repos.maintenances.windows(id),
       repos.maintenances.notes(id),
       repos.api.maintenances.notices(id),
       repos.api.overlaps.activeOf(id),
+      repos.api.drains.of(m.providerType, m.maintenanceId),
     ]);
     const others = await repos.api.maintenances.byIds([...overlaps.map((o) => (o.maintenanceA === id ? o.maintenanceB : o.maintenanceA)), ...[m.replacesId, m.replacedById].filter((x): x is string => !!x)]);
     const { lastNoticeId: _last, authenticity: _authenticity, ...row } = m;
@@ -91,6 +92,7 @@ export class MaintenanceViewService {
       windows,
       notes,
       notices,
+      drains,
       overlaps: overlaps.flatMap((o) => {
         const mine = o.maintenanceA === id;
         const other = others.get(mine ? o.maintenanceB : o.maintenanceA);
