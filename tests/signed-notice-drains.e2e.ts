@@ -237,6 +237,11 @@ describe('signed provider notice to a drained BGP session - the whole chain', ()
     const f = await view(forged);
     expect(f.authentication).toMatchObject({ authenticated: false, actionable: false });
     expect(f.authentication.reason).toContain('dmarc=fail');
+    // The API learns the gateway's steps: the maintenance's page shows drained and refused.
+    const drainState = async (ticket: string) => ((await view(ticket)).drains as { state: string; step: string; device: string; detail: string }[]).map((d) => `${d.device} ${d.state}`);
+    await until(async () => (await drainState(signed)).join() === 'edge1 drained', 30_000, 'the drained state in the API');
+    await until(async () => (await drainState(forged)).join().endsWith(' refused'), 30_000, 'the refused state in the API');
+    expect(((await view(forged)).drains as { detail: string }[])[0].detail).toMatch(/^not acted on: unauthenticated/);
   });
 
   it('a notice delivered to the mailbox drains when its window starts and restores the router to the byte when it ends', async () => {
