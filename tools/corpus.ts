@@ -2,7 +2,7 @@
 // shared/corpus/cmp, prints each failing case with a diff, ends with "N passed, M failed".
 import { existsSync } from 'node:fs';
 import { diff } from 'jest-diff';
-import { builtInRegistry, loadCorpus, runCase, sortKeys } from '@maintwatch/providers';
+import { builtInRegistry, correctedExpected, loadCorpus, runCase, sortKeys } from '@maintwatch/providers';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -21,8 +21,10 @@ async function main(): Promise<number> {
   const cases = loadCorpus(dir).filter((c) => only.length === 0 || only.includes(c.provider));
   let passed = 0;
   let failed = 0;
+  const corrected: string[] = [];
   for (const c of cases) {
     const r = await runCase(c, registry);
+    if (r.correction) corrected.push(c.name);
     if (r.passed) {
       passed++;
       continue;
@@ -30,8 +32,10 @@ async function main(): Promise<number> {
     failed++;
     console.log(`FAIL ${c.name}`);
     if (r.outcome.kind !== 'parsed') console.log(`  ${r.outcome.kind}: ${JSON.stringify(r.outcome.kind === 'ignored' ? r.outcome.reason : r.outcome.reasons, null, 2)}`);
-    else console.log(diff(sortKeys(c.expected), sortKeys(r.actual), { expand: false, contextLines: 2 }));
+    else console.log(diff(sortKeys(correctedExpected(c.name, c.expected).expected), sortKeys(r.actual), { expand: false, contextLines: 2 }));
   }
+  // Cases compared with the project's correction of the reference (libs/providers/src/corpus/corrections.ts).
+  if (corrected.length > 0) console.log(`compared with a documented correction: ${corrected.join(', ')}`);
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }

@@ -7,3 +7,4 @@ export { parseMail, parseNotification, selectProvider, type ParseOptions } from 
 export { resolveZone, localToEpoch, mailDateToEpoch, fromFormat } from './core/zones';
 export { BUILT_IN_PROVIDERS, builtInRegistry } from './registry';
 export { loadCorpus, runCase, notificationFromFiles, sortKeys, collapseSummaries, type CorpusCase, type CaseResult } from './corpus/corpus';
+export { CORPUS_CORRECTIONS, correctedExpected, type CorpusCorrection } from './corpus/corrections';

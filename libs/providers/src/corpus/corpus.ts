@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as libqp from 'libqp';
 import { collapseWhitespace } from '../core/engine';
+import { correctedExpected, type CorpusCorrection } from './corrections';
 import { parseMail, parseNotification } from '../core/parse';
 import type { ProviderRegistry } from '../core/registry';
 import type { DataPart, DataType, NotificationData, ParseOutcome } from '../core/types';
@@ -25,6 +26,8 @@ export interface CaseResult {
   passed: boolean;
   actual: unknown[];
   outcome: ParseOutcome;
+  /** The project's correction of the expected values that this case was compared with. */
+  correction?: CorpusCorrection;
 }
 
 /** Lists every case of INDEX.tsv (mail cases) and, unless mailOnly, INDEX-other.tsv. */
@@ -108,8 +111,9 @@ export async function runCase(c: CorpusCase, registry: ProviderRegistry): Promis
   // Summaries compared whitespace-collapsed: the parser collapses them (core/engine.ts), and
   // the reference's whitespace is incidental to the provider's markup.
   const norm = (v: unknown) => JSON.stringify(sortKeys(collapseSummaries(v)));
-  const passed = [c.expected, ...c.alternatives].some((e) => norm(e) === norm(actual));
-  return { case: c, passed, actual, outcome };
+  const { expected, correction } = correctedExpected(c.name, c.expected);
+  const passed = [expected, ...c.alternatives].some((e) => norm(e) === norm(actual));
+  return { case: c, passed, actual, outcome, ...(correction ? { correction } : {}) };
 }
 
 /** Deep copy with object keys sorted, so comparisons ignore key order. */

@@ -32,6 +32,26 @@ describe('cogent parser', () => {
     expect(m.status).toBe('CONFIRMED');
   });
 
+  it('dates are month/day/year, as Cogent writes them: 06/12/2024 is 12 June, also where it could be read day-first', async () => {
+    const mail = html
+      .replaceAll('11:00 PM (local time) 03/23/2024', '12:00 AM (local time) 06/12/2024')
+      .replaceAll('03:00 AM (local time) 03/24/2024', '06:00 AM (local time) 06/12/2024');
+    const [m] = await parse(mail);
+    // Denver in June is MDT (UTC-6).
+    expect(m.start).toBe(utc(2024, 6, 12, 6));
+    expect(m.end).toBe(utc(2024, 6, 12, 12));
+  });
+
+  it('a date whose first field cannot be a month is read day-first, not refused', async () => {
+    const mail = html
+      .replaceAll('11:00 PM (local time) 03/23/2024', '11:00 PM (local time) 23/03/2024')
+      .replaceAll('03:00 AM (local time) 03/24/2024', '03:00 AM (local time) 24/03/2024');
+    const [m] = await parse(mail);
+    // Denver on 23 March 2024 is MDT (UTC-6): 23:00 local is 05:00 UTC the next day.
+    expect(m.start).toBe(utc(2024, 3, 24, 5));
+    expect(m.end).toBe(utc(2024, 3, 24, 9));
+  });
+
   it('variation (text): follows the explicit zone of the times', async () => {
     const mail = text
       .replaceAll('VN17702', 'VN18800')

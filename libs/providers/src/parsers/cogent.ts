@@ -57,12 +57,14 @@ function timeOf(match: RegExpExecArray): CogentTime {
 }
 
 /**
- * Epoch of a Start/End time. The date is read day/month/year as the reference library
- * does (the acceptance corpus is built on that reading); a date that cannot be
- * day-first (e.g. 11/19/2022) is read month-first.
+ * Epoch of a Start/End time. Cogent, a US carrier, writes month/day/year: "11/3/2022" in a
+ * notice sent on 3 Nov 2022, "06/12/2021" in one sent on 24 May 2021 (a Saturday-night window
+ * three weeks on). The reference library reads these day-first (6 December); Maintwatch follows
+ * the provider (README, "Where Maintwatch deliberately differs"). A date whose first field
+ * cannot be a month is read day-first rather than refused.
  */
 function epochOf(time: CogentTime, zone: string): number {
-  const [day, month] = time.second > 12 ? [time.second, time.first] : [time.first, time.second];
+  const [month, day] = time.first > 12 && time.second <= 12 ? [time.second, time.first] : [time.first, time.second];
   const clock = CLOCK.exec(time.clock);
   if (!clock) throw new ParserError(`unreadable Cogent time "${time.clock}"`);
   const hour = (Number(clock[1]) % 12) + (clock[3] === 'PM' ? 12 : 0);
