@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DEVICE_ACTIONS, SUBJECTS, type DeviceActionResult, type DeviceActionType } from '@maintwatch/contracts';
 import { Bus } from '@maintwatch/messaging';
 import { Store } from '@maintwatch/persistence';
+import { PublishRelay } from '../relay/publish-relay';
 
 /**
  * Publishes finished actions on device.action-result.v1, the way the drain relay publishes
@@ -9,56 +10,12 @@ import { Store } from '@maintwatch/persistence';
  * A crash in between publishes again under the same id and JetStream drops the copy.
  */
 @Injectable()
-export class ActionRelay implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(ActionRelay.name);
-  private stopped = false;
-  private loop?: Promise<void>;
-  private wakeUp?: () => void;
-
-  constructor(
-    @Inject(Store) private readonly store: Store,
-    @Inject(Bus) private readonly bus: Bus,
-  ) {}
-
-  /** Publishes now. */
-  wake(): void {
-    this.wakeUp?.();
+export class ActionRelay extends PublishRelay {
+  constructor(@Inject(Store) store: Store, @Inject(Bus) bus: Bus) {
+    super(store, bus, 'action relay');
   }
 
-  onApplicationBootstrap(): void {
-    this.loop = this.run();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    this.wake();
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    await this.store.whenStarted();
-    let lastError = '';
-    while (!this.stopped) {
-      try {
-        while ((await this.once()) > 0 && !this.stopped);
-        lastError = '';
-      } catch (err) {
-        const reason = (err as Error)?.message ?? String(err);
-        if (reason !== lastError) this.logger.warn(`action relay: ${reason}; retrying`);
-        lastError = reason;
-      }
-      if (this.stopped) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 1000);
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  }
-
-  private async once(): Promise<number> {
+  protected async once(): Promise<number> {
     return this.store.transaction(async (r) => {
       const rows = await r.deviceActions.claimUnpublished(100);
       for (const row of rows) {
