@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { SUBJECTS, type MaintenanceParsed, type NoticeIgnored, type NoticeUnparsed } from '@maintwatch/contracts';
+import { CONSUMERS, SUBJECTS, type MaintenanceParsed, type NoticeIgnored, type NoticeUnparsed } from '@maintwatch/contracts';
 import { Bus } from '@maintwatch/messaging';
 import { buildApp, startApp, startNats, testNamespace, until, type AppProcess, type NatsServerHandle } from '@maintwatch/testing';
 
@@ -153,7 +153,13 @@ describe('parser service - parse notices', () => {
     await until(async () => (await readOutputs(bus)).parsed.length >= 5, 30_000, 'some parsed');
     a.child.kill('SIGKILL');
     await until(async () => (await readOutputs(bus)).parsed.length >= n, 60_000, 'all parsed');
-    await new Promise((r) => setTimeout(r, 500));
+    // Every message acknowledged by the surviving replica: what the killed one held has been
+    // redelivered and handled, so no further output can come (a second parse would show here).
+    const jsm = await jetstreamManager(bus.nc);
+    await until(async () => {
+      const info = await jsm.consumers.info(bus.ns.stream('NOTICES'), CONSUMERS.parserNotices);
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    }, 60_000, 'the parser consumer idle');
     const o = await readOutputs(bus);
     const notices = o.parsed.map((p) => p.noticeId);
     expect(new Set(notices).size).toBe(n);

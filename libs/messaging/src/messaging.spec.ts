@@ -21,6 +21,18 @@ async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 15_000)
   }
 }
 
+/**
+ * The durable has every message acknowledged: nothing pending, nothing awaiting an ack, so no
+ * further delivery can come (what a fixed wait after the last one only hoped for).
+ */
+async function settled(bus: Bus, durable: string): Promise<void> {
+  const jsm = await jetstreamManager(bus.nc);
+  await until(async () => {
+    const info = await jsm.consumers.info(bus.ns.stream('NOTICES'), durable);
+    return info.num_pending === 0 && info.num_ack_pending === 0;
+  });
+}
+
 async function streamMessages(bus: Bus, key: 'NOTICES' | 'DEADLETTER' | 'MAINTENANCE'): Promise<number> {
   const jsm = await jetstreamManager(bus.nc);
   return (await jsm.streams.info(bus.ns.stream(key))).state.messages;
@@ -85,7 +97,7 @@ describe('messaging (real nats-server)', () => {
     running.push(await startConsumer(bus, { stream: 'NOTICES', durable: 'c1', filterSubject: SUBJECTS.noticeUnparsed }, () => handler, { service: 'spec' }));
     for (let i = 0; i < 20; i++) await bus.publish(SUBJECTS.noticeUnparsed, unparsed(i), { msgId: `m-${i}` });
     await until(() => seen.length === 20);
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(bus, 'c1');
     expect(new Set(seen).size).toBe(20);
     expect(seen).toHaveLength(20);
   });
@@ -99,7 +111,7 @@ describe('messaging (real nats-server)', () => {
     running.push(await startConsumer(bus, { stream: 'NOTICES', durable: 'c2', filterSubject: SUBJECTS.noticeUnparsed }, () => handler, { service: 'spec' }));
     await bus.publish(SUBJECTS.noticeUnparsed, unparsed(1), { msgId: 'n-1' });
     await until(() => deliveries.length === 3);
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(bus, 'c2');
     expect(deliveries).toEqual([1, 2, 3]);
     expect(await streamMessages(bus, 'DEADLETTER')).toBe(0);
   });
@@ -161,7 +173,7 @@ describe('messaging (real nats-server)', () => {
     for (let i = 5; i < 10; i++) await bus.publish(SUBJECTS.noticeUnparsed, unparsed(i), { msgId: `r-${i}` });
     running.push(await startConsumer(bus, spec, () => handler, { service: 'spec' }));
     await until(() => seen.length === 10);
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(bus, 'c6');
     expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => unparsed(i).noticeId));
   });
 
