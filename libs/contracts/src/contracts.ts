@@ -129,7 +129,7 @@ export const CONTRACTS: readonly ContractEntry[] = [
     subjects: DRAIN_STEPS.map((s) => SUBJECTS.drainStep(s)),
     stream: 'DEVICE',
     producer: 'junos-gateway (drain/restore around maintenances)',
-    consumers: 'notifier, users\' own subscribers',
+    consumers: 'notifier, maintenance-api (the drain state on each maintenance), users\' own subscribers',
     payload: `DrainStepEvent; <step> = ${DRAIN_STEPS.join(' | ')}`,
     schema: DrainStepEvent,
   },
