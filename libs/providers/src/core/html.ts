@@ -1,4 +1,5 @@
 import { DomUtils, parseDocument } from 'htmlparser2';
+import { load, type CheerioAPI } from 'cheerio/slim';
 import type { AnyNode, Document, Element } from 'domhandler';
 import type { DataPart } from './types';
 
@@ -46,4 +47,20 @@ export function closestElement(node: AnyNode, name: string): Element | undefined
     if (DomUtils.isTag(n) && n.name === name) return n;
   }
   return undefined;
+}
+
+/** One cheerio API per HTML part, over the shared DOM (see htmlDocument). */
+const cheerios = new WeakMap<DataPart, CheerioAPI>();
+
+/**
+ * cheerio over the part's shared DOM, for parsers that use its traversal API (next, nextAll,
+ * class selectors). Loading a Document reuses it as is: no second parse. Read-only, as above.
+ */
+export function htmlCheerio(part: DataPart): CheerioAPI {
+  let $ = cheerios.get(part);
+  if (!$) {
+    $ = load(htmlDocument(part));
+    cheerios.set(part, $);
+  }
+  return $;
 }

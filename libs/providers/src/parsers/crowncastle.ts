@@ -1,12 +1,10 @@
-import { load, type CheerioAPI } from 'cheerio';
+import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
 import type { CircuitImpact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import { localToEpoch, resolveZone } from '../core/zones';
 import type { Parser, PartialMaintenance } from '../core/types';
-
-/** htmlparser2 rather than parse5: much faster, and these notices need no HTML5 tree repair. */
-const HTMLPARSER2 = { xml: { xmlMode: false, decodeEntities: true } };
+import { htmlCheerio } from '../core/html';
 
 // Crown Castle Fiber (fiberchangemgmt@crowncastle.com) notices: an underlined title naming
 // the kind of notice, "Dear <customer>,", "<strong>Ticket Number: </strong>CM…", a
@@ -31,7 +29,7 @@ export const crowncastleHtmlParser: Parser = {
   name: 'crowncastle-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content), HTMLPARSER2);
+    const $ = htmlCheerio(part);
     const record: PartialMaintenance = { status: statusOf($) };
 
     for (const p of $('p').toArray()) {

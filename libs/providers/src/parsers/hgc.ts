@@ -1,9 +1,10 @@
-import { load, type CheerioAPI } from 'cheerio';
+import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import type { Impact } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
 import { resolveZone, fromFormat } from '../core/zones';
+import { htmlCheerio } from '../core/html';
 
 // HGC "Maintenance Work Notification" mails. The subject ends with the ticket:
 //   "HGC Maintenance Work Notification - <customer> | <circuit> | <ticket>"  or
@@ -11,9 +12,6 @@ import { resolveZone, fromFormat } from '../core/zones';
 // The body lists the fields either as a table (label | ":" | value) or as lines
 // "Label:   value" (Circuit ID, Customer, Maintenance Window start/end date & time,
 // Service Impact, Description).
-
-/** htmlparser2 in HTML mode: several times faster than parse5. */
-const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } } as const;
 
 /** Elements that end a line when the mail is read as text. */
 const BLOCKS = new Set(['p', 'div', 'br', 'tr', 'li', 'table', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
@@ -115,7 +113,7 @@ export const hgcHtmlParser: Parser = {
   name: 'hgc-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content), HTML_OPTIONS);
+    const $ = htmlCheerio(part);
     let fields = tableFields($);
     if (!fields.circuit) fields = lineFields($);
     if (!fields.circuit) throw new ParserError('no "Circuit ID" field');

@@ -1,18 +1,15 @@
-import { load } from 'cheerio';
 import { DateTime } from 'luxon';
 import type { MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
 import { resolveZone } from '../core/zones';
+import { htmlCheerio } from '../core/html';
 
 // Tata Communications (ServiceNow) "Planned Work Notification" mails: a two-column table
 // of label / value rows (Ticket Reference - TCL, Service ID, Activity Window (GMT), and on
 // updates Revised Activity Window (GMT) or "Extended up to Time Window (GMT)"), a mailto:
 // link to the planned-activity desk, and a subject that says what kind of notice it is:
 //   TCL TT: "<ticket>" / "<type>" / "<state>" / Planned Work Notification
-
-/** htmlparser2 in HTML mode: several times faster than parse5. */
-const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } } as const;
 
 /** "2024-12-22 00:01:00 GMT" (zone written after each time). */
 const TIMESTAMP = /(\d{4})-(\d{1,2})-(\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([A-Za-z]{2,5}\b|[+-]\d{2}:?\d{2})?/g;
@@ -46,7 +43,7 @@ export const tataHtmlParser: Parser = {
   name: 'tata-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content), HTML_OPTIONS);
+    const $ = htmlCheerio(part);
     const rows = new Map<string, string>();
     for (const row of $('tr').toArray()) {
       // Plain DOM children: no selector compiled per row.

@@ -1,12 +1,10 @@
-import { load, type CheerioAPI } from 'cheerio';
+import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
 import type { CircuitImpact, Impact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import { localToEpoch } from '../core/zones';
 import type { Parser, PartialMaintenance } from '../core/types';
-
-/** htmlparser2 rather than parse5: much faster, and these notices need no HTML5 tree repair. */
-const HTMLPARSER2 = { xml: { xmlMode: false, decodeEntities: true } };
+import { htmlCheerio } from '../core/html';
 
 // Windstream (wci.maintenance.notifications@windstream.com) notices: an <h1> naming the kind
 // of notice ("Planned Maintenance Notification", "Completed …", "Cancelled …"), a summary
@@ -30,7 +28,7 @@ export const windstreamHtmlParser: Parser = {
   name: 'windstream-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content), HTMLPARSER2);
+    const $ = htmlCheerio(part);
     const title = squash($('h1').first().text());
     const ticket = labelValue($, 'WMT:');
     if (!title || !ticket) throw new ParserError('not a Windstream notice: no <h1> title or no "WMT:" ticket');
