@@ -64,3 +64,40 @@ export function htmlCheerio(part: DataPart): CheerioAPI {
   }
   return $;
 }
+
+/** Elements a rendering to text leaves out. */
+const NOT_TEXT: ReadonlySet<string> = new Set(['head', 'style', 'script']);
+
+/**
+ * The text of a DOM with `lineEnd` in place of every <br> and after the content of every
+ * element named in `blocks`, skipping the elements named in `skip`: what
+ * `$(skip).remove(); $('br').replaceWith(lineEnd); $(blocks).append(lineEnd); $.root().text()`
+ * gives, without changing the shared tree. An explicit stack, so no nesting depth overflows.
+ */
+export function textWithBreaks(root: AnyNode, blocks: ReadonlySet<string>, lineEnd: string, skip: ReadonlySet<string> = NOT_TEXT): string {
+  let text = '';
+  // A node to enter, or the line end to write once a block's content is done.
+  const stack: (AnyNode | null)[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null) {
+      text += lineEnd;
+      continue;
+    }
+    if (!node || node.type === 'comment' || node.type === 'directive') continue;
+    if (node.type === 'text') {
+      text += node.data;
+      continue;
+    }
+    if (DomUtils.isTag(node)) {
+      if (skip.has(node.name)) continue;
+      if (node.name === 'br') {
+        text += lineEnd;
+        continue;
+      }
+      if (blocks.has(node.name)) stack.push(null);
+    }
+    if ('children' in node) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
+  }
+  return text;
+}

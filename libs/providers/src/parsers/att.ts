@@ -1,9 +1,15 @@
 import { inflateRawSync } from 'node:zlib';
 import { load, type CheerioAPI } from 'cheerio/slim';
+import type { Document } from 'domhandler';
 import { ParserError } from '../core/errors';
 import { resolveZone, fromFormat } from '../core/zones';
 import type { Parser, PartialMaintenance } from '../core/types';
 import { splitLabel } from './common';
+import { htmlDocument, textWithBreaks } from '../core/html';
+
+/** Elements that end a line of the body; nothing is left out of its text. */
+const BLOCKS = new Set(['p', 'div', 'tr', 'li']);
+const NOTHING = new Set<string>();
 
 // AT&T notices: the body lists "Event ID:", "Customer Impact Description:", "Summary:",
 // "Description:", "Business Risk:" and "Start Time: March 31, 2025 14:00 GMT, End Time: ..."
@@ -32,7 +38,7 @@ export const attHtmlParser: Parser = {
   name: 'att-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const fields = readFields(load(String(part.content)));
+    const fields = readFields(htmlDocument(part));
     const id = fields.get('event id');
     const startText = fields.get('start time');
     const endText = fields.get('end time');
@@ -80,11 +86,9 @@ export const attXlsxParser: Parser = {
 };
 
 /** Body lines "Label: value"; "Start Time: x, End Time: y" share one line. */
-function readFields($: CheerioAPI): Map<string, string> {
-  $('br').replaceWith('\n');
-  $('p, div, tr, li').append('\n');
+function readFields(doc: Document): Map<string, string> {
   const fields = new Map<string, string>();
-  for (const raw of $.root().text().split('\n')) {
+  for (const raw of textWithBreaks(doc, BLOCKS, '\n', NOTHING).split('\n')) {
     const line = raw.replace(/[^\x20-\x7e]+/g, ' ').trim();
     for (const piece of splitEndTime(line)) {
       const field = splitLabel(piece.trim(), LABEL);
