@@ -1,9 +1,8 @@
 import type { AnyNode, Document, Element } from 'domhandler';
-import { DateTime } from 'luxon';
 import type { Impact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
-import { resolveZone } from '../core/zones';
+import { localToEpoch, resolveZone } from '../core/zones';
 import { elementsNamed, htmlDocument, textOf } from '../core/html';
 
 // GTT / EXA "Planned Work Notification" mails: a title cell "Planned Work Notification:
@@ -69,12 +68,12 @@ function readTime(cell: Element, label: string): number {
   if (!m) throw new ParserError(`unreadable ${label} time "${value}"`);
   const zone = resolveZone(m[7] ?? 'UTC');
   if (!zone) throw new ParserError(`unknown time zone "${m[7]}" in ${label} time`);
-  const dt = DateTime.fromObject(
-    { year: +m[1], month: +m[2], day: +m[3], hour: +m[4], minute: +m[5], second: +(m[6] ?? 0) },
-    { zone },
-  );
-  if (!dt.isValid) throw new ParserError(`invalid ${label} time "${value}"`);
-  return Math.floor(dt.toSeconds());
+  // localToEpoch: plain arithmetic for UTC, luxon only for a named zone.
+  try {
+    return localToEpoch({ year: +m[1], month: +m[2], day: +m[3], hour: +m[4], minute: +m[5], second: +(m[6] ?? 0) }, zone);
+  } catch (err) {
+    throw new ParserError(`invalid ${label} time "${value}"`, { cause: err });
+  }
 }
 
 const impactOf = (expected: string): Impact => (/\bno(?:n-| )?impact\b/i.test(expected) ? 'NO-IMPACT' : 'OUTAGE');

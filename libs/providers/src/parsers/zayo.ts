@@ -192,7 +192,15 @@ function windowIn(text: string): ActivityWindow | undefined {
 /** The "Circuit(s) Affected" table, found by its "Circuit Id" and "Expected Impact" headers. */
 function circuitTable(doc: Document): { circuit_id: string; impact: Impact }[] {
   const circuits: { circuit_id: string; impact: Impact }[] = [];
+  // Most tables of a notice are nested layout: only the tables around a "Circuit Id" header
+  // cell can be the circuit table, so the others are not searched for headers one by one.
+  const candidates = new Set<AnyNode>();
+  for (const th of elementsNamed(doc, 'th')) {
+    if (squash(textOf(th)).toLowerCase() !== 'circuit id') continue;
+    for (let n: AnyNode | null = th.parent; n; n = n.parent) if (n.type === 'tag' && n.name === 'table') candidates.add(n);
+  }
   for (const table of elementsNamed(doc, 'table')) {
+    if (!candidates.has(table)) continue;
     const headers = elementsNamed(table, 'th').map((th) => squash(textOf(th)).toLowerCase());
     const idCol = headers.indexOf('circuit id');
     const impactCol = headers.indexOf('expected impact');
