@@ -3,7 +3,7 @@ import type { MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
 import { resolveZone } from '../core/zones';
-import { htmlCheerio } from '../core/html';
+import { elementsNamed, htmlDocument, textOf } from '../core/html';
 
 // Tata Communications (ServiceNow) "Planned Work Notification" mails: a two-column table
 // of label / value rows (Ticket Reference - TCL, Service ID, Activity Window (GMT), and on
@@ -43,14 +43,14 @@ export const tataHtmlParser: Parser = {
   name: 'tata-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = htmlCheerio(part);
+    const doc = htmlDocument(part);
     const rows = new Map<string, string>();
-    for (const row of $('tr').toArray()) {
+    for (const row of elementsNamed(doc, 'tr')) {
       // Plain DOM children: no selector compiled per row.
       const cells = row.children.filter((c) => c.type === 'tag' && c.name === 'td');
       if (cells.length !== 2) continue;
-      const label = squash($(cells[0]).text()).toLowerCase();
-      if (label && !rows.has(label)) rows.set(label, squash($(cells[1]).text()));
+      const label = squash(textOf(cells[0])).toLowerCase();
+      if (label && !rows.has(label)) rows.set(label, squash(textOf(cells[1])));
     }
     const ticket = rows.get('ticket reference - tcl');
     if (!ticket) throw new ParserError('no "Ticket Reference - TCL" row');
@@ -78,7 +78,8 @@ export const tataHtmlParser: Parser = {
     }
     if (record.start === undefined || record.end === undefined) throw new ParserError('no "Activity Window (GMT)" row');
 
-    const organizer = squash($('a[href^="mailto:" i]').first().text());
+    const mailto = elementsNamed(doc, 'a').find((a) => a.attribs.href?.toLowerCase().startsWith('mailto:'));
+    const organizer = mailto ? squash(textOf(mailto)) : '';
     if (organizer.includes('@')) record.organizer = organizer;
     return [record];
   },
