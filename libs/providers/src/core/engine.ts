@@ -10,6 +10,9 @@ import type {
   ProviderDefinition,
 } from './types';
 
+/** Built once: zod builds a new schema object (and its checks) on every `.array()` call. */
+const AlternateWindows = AlternateWindow.array();
+
 /** What running a provider's processors gives: maintenances and the parsers that made them. */
 export interface ProviderRun {
   maintenances: Maintenance[];
@@ -93,7 +96,7 @@ export function runProcessor(
   for (const { alternateWindows, ...record } of records) {
     const candidate = finalise(withDefaults(record, provider));
     const parsed = Maintenance.safeParse(candidate);
-    const extra = AlternateWindow.array().safeParse(alternateWindows ?? []);
+    const extra = AlternateWindows.safeParse(alternateWindows ?? []);
     if (!extra.success) {
       reasons.push(`maintenance alternate windows invalid: ${extra.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join(', ')}`);
     } else if (parsed.success) {

@@ -1,7 +1,8 @@
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import * as iconv from 'iconv-lite';
-import { Parser as HtmlParser } from 'htmlparser2';
+import type { AnyNode, Document } from 'domhandler';
 import { MimeError, reasonOf } from './errors';
+import { htmlDocument } from './html';
 import type { DataPart, NotificationData, TextPart } from './types';
 
 /**
@@ -193,7 +194,7 @@ function inlineForward(parts: DataPart[], forwardSubject: boolean): string | und
   for (const part of parts) {
     if (part.type !== 'text' && part.type !== 'html') continue;
     if (!FORWARD_HINT.test(part.content)) continue;
-    const text = part.type === 'html' ? htmlToLines(part.content) : part.content;
+    const text = part.type === 'html' ? htmlToLines(htmlDocument(part)) : part.content;
     const marker = FORWARD_MARKER.exec(text) ?? (forwardSubject ? QUOTE_MARKER.exec(text) : null);
     if (!marker) continue;
     const block = text.slice(marker.index + marker[0].length, marker.index + marker[0].length + FORWARD_BLOCK_CHARS);
@@ -208,29 +209,34 @@ function inlineForward(parts: DataPart[], forwardSubject: boolean): string | und
 const BLOCK_TAGS = new Set(['br', 'p', 'div', 'tr', 'li', 'table', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'hr']);
 
 /**
- * HTML -> text for finding the forward block: block elements become line breaks, entities are
- * decoded (htmlparser2's streaming tokenizer; no DOM and no rendering, which cost more than the
- * whole MIME parse on large notices).
+ * HTML -> text for finding the forward block: block elements become line breaks (before and
+ * after), script and style are skipped, entities are decoded. Walks the part's shared DOM
+ * (the provider's parser reads the same one) with an explicit stack, so hostile nesting depth
+ * cannot overflow the call stack; no rendering, which cost more than the whole MIME parse.
  */
-function htmlToLines(html: string): string {
+function htmlToLines(doc: Document): string {
   let text = '';
-  let skip = 0;
-  const parser = new HtmlParser(
-    {
-      onopentagname: (name) => {
-        if (name === 'script' || name === 'style') skip++;
-        else if (BLOCK_TAGS.has(name)) text += '\n';
-      },
-      onclosetag: (name) => {
-        if (name === 'script' || name === 'style') skip = Math.max(0, skip - 1);
-        else if (BLOCK_TAGS.has(name)) text += '\n';
-      },
-      ontext: (data) => {
-        if (skip === 0) text += data;
-      },
-    },
-    { decodeEntities: true, lowerCaseTags: true },
-  );
-  parser.end(html);
+  // A node to enter, or a block element's name to close (its line break after).
+  const stack: (AnyNode | string)[] = [doc];
+  while (stack.length > 0) {
+    const item = stack.pop() as AnyNode | string;
+    if (typeof item === 'string') {
+      text += '\n';
+      continue;
+    }
+    if (item.type === 'text') {
+      text += item.data;
+      continue;
+    }
+    if (item.type === 'script' || item.type === 'style') continue;
+    if (item.type !== 'tag' && item.type !== 'root') continue;
+    const block = item.type === 'tag' && BLOCK_TAGS.has(item.name);
+    if (block) {
+      text += '\n';
+      stack.push(item.name);
+    }
+    const children = item.children;
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
   return text;
 }

@@ -1,7 +1,7 @@
-import { load } from 'cheerio/slim';
 import { DateTime } from 'luxon';
 import { ParserError } from '../core/errors';
 import { resolveZone } from '../core/zones';
+import { htmlCheerio } from '../core/html';
 import type { Parser, PartialMaintenance } from '../core/types';
 
 // AquaComms ticketing notices: two-cell table rows "Ticket Number: | 11111",
@@ -21,7 +21,7 @@ export const aquacommsHtmlParser: Parser = {
   name: 'aquacomms-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content));
+    const $ = htmlCheerio(part);
     const record: PartialMaintenance = {};
     const circuits: string[] = [];
     $('tr').each((_, tr) => {

@@ -1,9 +1,18 @@
 import { inflateRawSync } from 'node:zlib';
-import { load, type CheerioAPI } from 'cheerio/slim';
+import { DomUtils, parseDocument } from 'htmlparser2';
+import type { AnyNode, Document, Element } from 'domhandler';
 import { ParserError } from '../core/errors';
 import { resolveZone, fromFormat } from '../core/zones';
 import type { Parser, PartialMaintenance } from '../core/types';
 import { splitLabel } from './common';
+import { childElements, closestElement, elementsNamed, htmlDocument, textOf, textWithBreaks } from '../core/html';
+
+/** The workbook's XML parts: htmlparser2 in XML mode (case-sensitive names), entities decoded. */
+const XML_OPTIONS = { xmlMode: true, decodeEntities: true } as const;
+
+/** Elements that end a line of the body; nothing is left out of its text. */
+const BLOCKS = new Set(['p', 'div', 'tr', 'li']);
+const NOTHING = new Set<string>();
 
 // AT&T notices: the body lists "Event ID:", "Customer Impact Description:", "Summary:",
 // "Description:", "Business Risk:" and "Start Time: March 31, 2025 14:00 GMT, End Time: ..."
@@ -32,7 +41,7 @@ export const attHtmlParser: Parser = {
   name: 'att-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const fields = readFields(load(String(part.content)));
+    const fields = readFields(htmlDocument(part));
     const id = fields.get('event id');
     const startText = fields.get('start time');
     const endText = fields.get('end time');
@@ -80,11 +89,9 @@ export const attXlsxParser: Parser = {
 };
 
 /** Body lines "Label: value"; "Start Time: x, End Time: y" share one line. */
-function readFields($: CheerioAPI): Map<string, string> {
-  $('br').replaceWith('\n');
-  $('p, div, tr, li').append('\n');
+function readFields(doc: Document): Map<string, string> {
   const fields = new Map<string, string>();
-  for (const raw of $.root().text().split('\n')) {
+  for (const raw of textWithBreaks(doc, BLOCKS, '\n', NOTHING).split('\n')) {
     const line = raw.replace(/[^\x20-\x7e]+/g, ' ').trim();
     for (const piece of splitEndTime(line)) {
       const field = splitLabel(piece.trim(), LABEL);
@@ -157,57 +164,56 @@ const MAX_PART_BYTES = 16 * 1024 * 1024;
 /** Every row of the workbook's first worksheet as cell texts, by column position. */
 function readFirstSheet(xlsx: Buffer): string[][] {
   const zip = readZip(xlsx);
-  const xml = (name: string): CheerioAPI | undefined => {
+  const xml = (name: string): Document | undefined => {
     const bytes = zip.get(name);
-    return bytes ? load(bytes.toString('utf8'), { xml: true }) : undefined;
+    return bytes ? parseDocument(bytes.toString('utf8'), XML_OPTIONS) : undefined;
   };
   const shared: string[] = [];
   const strings = xml('xl/sharedStrings.xml');
   if (strings) {
-    strings('si').each((_, si) => {
+    for (const si of elementsNamed(strings, 'si')) {
       // Rich text splits a string into runs; phonetic hints (rPh) are not part of it.
       shared.push(
-        strings(si)
-          .find('t')
-          .filter((_, t) => strings(t).parents('rPh').length === 0)
-          .map((_, t) => strings(t).text())
-          .get()
+        elementsNamed(si, 't')
+          .filter((t) => !t.parent || !closestElement(t.parent, 'rPh'))
+          .map((t) => textOf(t))
           .join(''),
       );
-    });
+    }
   }
   const sheet = xml(firstSheetPath(zip, xml));
   if (!sheet) throw new ParserError('XLSX has no worksheet');
   const rows: string[][] = [];
-  sheet('sheetData > row').each((_, row) => {
+  for (const row of elementsNamed(sheet, 'row').filter((r) => isNamed(r.parent, 'sheetData'))) {
     const cells: string[] = [];
-    sheet(row)
-      .children('c')
-      .each((i, c) => {
-        const ref = sheet(c).attr('r');
-        const col = ref ? columnIndex(ref) : i;
-        const type = sheet(c).attr('t');
-        const v = sheet(c).children('v').text();
-        if (type === 's') cells[col] = shared[Number(v)] ?? '';
-        else if (type === 'inlineStr') cells[col] = sheet(c).find('t').text();
-        else if (type === 'b') cells[col] = v === '1' ? 'TRUE' : 'FALSE';
-        else cells[col] = v;
-      });
+    childElements(row, 'c').forEach((c, i) => {
+      const ref = c.attribs.r;
+      const col = ref ? columnIndex(ref) : i;
+      const type = c.attribs.t;
+      const v = textOf(childElements(c, 'v'));
+      if (type === 's') cells[col] = shared[Number(v)] ?? '';
+      else if (type === 'inlineStr') cells[col] = textOf(elementsNamed(c, 't'));
+      else if (type === 'b') cells[col] = v === '1' ? 'TRUE' : 'FALSE';
+      else cells[col] = v;
+    });
     rows.push(Array.from(cells, (c) => c ?? ''));
-  });
+  }
   return rows;
 }
 
+/** True for an element of this (case-sensitive, XML) name. */
+function isNamed(node: AnyNode | null, name: string): node is Element {
+  return !!node && DomUtils.isTag(node) && node.name === name;
+}
+
 /** The first <sheet> of workbook.xml, through the workbook relationships. */
-function firstSheetPath(zip: ZipEntries, xml: (name: string) => CheerioAPI | undefined): string {
+function firstSheetPath(zip: ZipEntries, xml: (name: string) => Document | undefined): string {
   const fallback = 'xl/worksheets/sheet1.xml';
   const workbook = xml('xl/workbook.xml');
   const rels = xml('xl/_rels/workbook.xml.rels');
-  const rid = workbook?.('sheets > sheet').first().attr('r:id');
+  const rid = workbook && elementsNamed(workbook, 'sheet').find((s) => isNamed(s.parent, 'sheets'))?.attribs['r:id'];
   if (!workbook || !rels || !rid) return fallback;
-  const target = rels('Relationship')
-    .filter((_, r) => rels(r).attr('Id') === rid)
-    .attr('Target');
+  const target = elementsNamed(rels, 'Relationship').find((r) => r.attribs.Id === rid)?.attribs.Target;
   if (!target) return fallback;
   const path = target.startsWith('/') ? target.slice(1) : `xl/${target}`;
   return zip.has(path) ? path : fallback;

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { load } from 'cheerio/slim';
 import type { MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import { mailDateToEpoch } from '../core/zones';
 import type { DataPart, Parser, ParserContext, PartialMaintenance } from '../core/types';
+import { htmlDocument, textWithBreaks } from '../core/html';
 
 // AWS Direct Connect maintenance notices are plain sentences: "Planned maintenance has been
 // scheduled on ... from Thu, 20 May 2021 08:00:00 GMT to Thu, 20 May 2021 14:00:00 GMT ...",
@@ -23,7 +23,7 @@ const MAINTENANCE_STATEMENT = /\b(?:planned|emergency|unplanned|scheduled) maint
 /** A Direct Connect resource id alone on its line. */
 const RESOURCE = /^[a-z]{5}-[a-z0-9]{8}$/;
 const SUBJECT_ACCOUNT = /\[AWS Account ?(?:ID)?: ?(\d+)\]/i;
-const HTML_BLOCKS = 'p, div, tr, li, h1, h2, h3, table';
+const HTML_BLOCKS = new Set(['p', 'div', 'tr', 'li', 'h1', 'h2', 'h3', 'table']);
 /** A private-use character marking line ends while HTML whitespace is collapsed. */
 const LINE_END = '\ue000';
 
@@ -91,12 +91,8 @@ function paragraphsOf(part: DataPart, lines: string[]): string[] {
 function bodyLines(part: DataPart): string[] {
   let text: string;
   if (part.type === 'html') {
-    const $ = load(String(part.content));
-    $('head, style, script').remove();
     // Source line breaks are only whitespace in HTML; <br> and blocks end the lines.
-    $('br').replaceWith(LINE_END);
-    $(HTML_BLOCKS).append(LINE_END);
-    text = $.root().text().replace(/\s+/g, ' ').split(LINE_END).join('\n');
+    text = textWithBreaks(htmlDocument(part), HTML_BLOCKS, LINE_END).replace(/\s+/g, ' ').split(LINE_END).join('\n');
   } else {
     text = String(part.content);
   }

@@ -1,12 +1,10 @@
-import { load } from 'cheerio';
+import type { Document } from 'domhandler';
 import { DateTime, Info } from 'luxon';
 import type { CircuitImpact, Impact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
 import { resolveZone } from '../core/zones';
-
-/** htmlparser2 in HTML mode: faster than parse5, and notices need no spec-exact tree. */
-const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } };
+import { childElements, elementsNamed, htmlDocument, textOf } from '../core/html';
 
 // BSO notices are nested layout tables; every label and value sits in a cell of its own
 // ("Maintenance ID" | "11111", "Timeslot start time" | "Aug 29, 2022 15:00 UTC"), and the
@@ -101,20 +99,16 @@ function ancestor(node: TreeNode, tag: string): TreeNode | undefined {
 }
 
 /** Every innermost table row with text, in document order. */
-function leafRows(html: string): LeafRow[] {
-  const $ = load(html, HTML_OPTIONS);
-  const all = $('tr').toArray();
+function leafRows(doc: Document): LeafRow[] {
+  const all = elementsNamed(doc, 'tr');
   // A row holding another row is a layout row, not a label/value row.
   const outer = new Set(all.map((tr) => ancestor(tr, 'tr')));
   const tables = new Map<TreeNode | undefined, number>();
   const rows: LeafRow[] = [];
   for (const tr of all) {
     if (outer.has(tr)) continue;
-    const cells = $(tr)
-      .children()
-      .filter((_, cell) => cell.name === 'td' || cell.name === 'th')
-      .map((_, cell) => $(cell).text().replace(/\s+/g, ' ').trim())
-      .get()
+    const cells = childElements(tr, 'td', 'th')
+      .map((cell) => textOf(cell).replace(/\s+/g, ' ').trim())
       .filter((text) => text.length > 0);
     if (cells.length === 0) continue;
     const table = ancestor(tr, 'table');
@@ -134,7 +128,7 @@ export const bsoHtmlParser: Parser = {
   name: 'bso-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const rows = leafRows(String(part.content));
+    const rows = leafRows(htmlDocument(part));
     let status: MaintenanceStatus | undefined;
     let summary: string | undefined;
     let maintenanceId: string | undefined;

@@ -1,13 +1,14 @@
-import { load } from 'cheerio';
 import { cityMapping, type CityData } from 'city-timezones';
 import { DateTime } from 'luxon';
 import type { CircuitImpact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
 import { resolveZone } from '../core/zones';
+import { elementsNamed, htmlDocument, textOf, textWithBreaks } from '../core/html';
 
-/** htmlparser2 in HTML mode: faster than parse5, and notices need no spec-exact tree. */
-const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } };
+/** Elements that end a line, and those left out of the text (the title is read apart). */
+const BLOCKS = new Set(['p', 'div', 'tr', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+const NOT_TEXT = new Set(['style', 'script', 'title']);
 
 // Cogent notices are line-oriented, in HTML (<br> separated) or plain text:
 //   ASR9K Code Upgrade Planned Network Maintenance
@@ -174,12 +175,10 @@ export const cogentHtmlParser: Parser = {
   name: 'cogent-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content), HTML_OPTIONS);
-    const title = $('title').first().text().trim();
-    $('style, script, title').remove();
-    $('br').replaceWith('\n');
-    $('p, div, tr, li, h1, h2, h3, h4, h5, h6').append('\n');
-    const record = parseLines(toLines($.root().text()));
+    const doc = htmlDocument(part);
+    const titles = elementsNamed(doc, 'title');
+    const title = titles.length > 0 ? textOf(titles[0]).trim() : '';
+    const record = parseLines(toLines(textWithBreaks(doc, BLOCKS, '\n', NOT_TEXT)));
     const status = statusFromSubject(title);
     if (status) record.status = status;
     return [record];

@@ -1,8 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import { DateTime } from 'luxon';
 import type { MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
-import { resolveZone } from '../core/zones';
+import { localToEpoch, resolveZone } from '../core/zones';
 import type { Parser, PartialMaintenance } from '../core/types';
 
 // Colt sends the affected circuits as a tab-separated CSV attachment (UTF-16, one row per
@@ -87,10 +86,13 @@ export const coltSubjectParser: Parser = {
 function toEpoch(m: RegExpMatchArray): number {
   const zone = m[7] ? resolveZone(m[7]) : 'UTC';
   if (!zone) throw new ParserError(`unknown time zone "${m[7]}" in the subject`);
-  const dt = DateTime.fromObject(
-    { day: Number(m[1]), month: Number(m[2]), year: Number(m[3]), hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6] ?? 0) },
-    { zone },
-  );
-  if (!dt.isValid) throw new ParserError(`invalid date "${m[0]}" in the subject`);
-  return Math.floor(dt.toSeconds());
+  // localToEpoch: plain arithmetic for UTC, luxon only for a named zone.
+  try {
+    return localToEpoch(
+      { day: Number(m[1]), month: Number(m[2]), year: Number(m[3]), hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6] ?? 0) },
+      zone,
+    );
+  } catch (err) {
+    throw new ParserError(`invalid date "${m[0]}" in the subject`, { cause: err });
+  }
 }

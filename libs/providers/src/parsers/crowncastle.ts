@@ -1,12 +1,10 @@
-import { load, type CheerioAPI } from 'cheerio';
-import type { Element } from 'domhandler';
+import { DomUtils } from 'htmlparser2';
+import type { Document, Element } from 'domhandler';
 import type { CircuitImpact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import { localToEpoch, resolveZone } from '../core/zones';
 import type { Parser, PartialMaintenance } from '../core/types';
-
-/** htmlparser2 rather than parse5: much faster, and these notices need no HTML5 tree repair. */
-const HTMLPARSER2 = { xml: { xmlMode: false, decodeEntities: true } };
+import { closestElement, elementsNamed, htmlDocument, textOf } from '../core/html';
 
 // Crown Castle Fiber (fiberchangemgmt@crowncastle.com) notices: an underlined title naming
 // the kind of notice, "Dear <customer>,", "<strong>Ticket Number: </strong>CM…", a
@@ -31,31 +29,32 @@ export const crowncastleHtmlParser: Parser = {
   name: 'crowncastle-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content), HTMLPARSER2);
-    const record: PartialMaintenance = { status: statusOf($) };
+    const doc = htmlDocument(part);
+    const paragraphs = elementsNamed(doc, 'p').map((p) => ({ p, text: textOf(p) }));
+    const record: PartialMaintenance = { status: statusOf(doc, paragraphs) };
 
-    for (const p of $('p').toArray()) {
-      const dear = DEAR.exec($(p).text());
+    for (const { text } of paragraphs) {
+      const dear = DEAR.exec(text);
       if (dear) {
         record.account = squash(dear[1]);
         break;
       }
     }
-    for (const strong of $('strong').toArray()) {
-      const label = squash($(strong).text()).toLowerCase();
+    for (const strong of elementsNamed(doc, 'strong')) {
+      const label = squash(textOf(strong)).toLowerCase();
       if (label === 'ticket number:') {
-        record.maintenance_id = squash(textAfter($, strong)) || undefined;
+        record.maintenance_id = squash(textAfter(strong)) || undefined;
       } else if ((label === 'description:' || label.startsWith('work description:')) && record.summary === undefined) {
-        record.summary = descriptionAfter($, strong);
+        record.summary = descriptionAfter(strong);
       }
     }
     if (!record.maintenance_id) throw new ParserError('not a Crown Castle notice: no "Ticket Number:"');
 
-    const window = windowOf($);
+    const window = windowOf(doc);
     if (!window) throw new ParserError(`Crown Castle notice ${record.maintenance_id}: no readable timezonegrid row`);
     record.start = window.start;
     record.end = window.end;
-    record.circuits = circuitsOf($);
+    record.circuits = circuitsOf(doc);
     return [record];
   },
 };
@@ -66,10 +65,10 @@ function squash(text: string): string {
 }
 
 /** "has been completed." anywhere wins; otherwise the first underlined title says the kind of notice. */
-function statusOf($: CheerioAPI): MaintenanceStatus {
-  if ($('p').toArray().some((p) => $(p).text().includes('has been completed.'))) return 'COMPLETED';
-  for (const u of $('u').toArray()) {
-    const title = squash($(u).text()).toLowerCase();
+function statusOf(doc: Document, paragraphs: { text: string }[]): MaintenanceStatus {
+  if (paragraphs.some(({ text }) => text.includes('has been completed.'))) return 'COMPLETED';
+  for (const u of elementsNamed(doc, 'u')) {
+    const title = squash(textOf(u)).toLowerCase();
     if (!title) continue;
     return TITLE_STATUS[title] ?? 'NO-CHANGE';
   }
@@ -77,29 +76,34 @@ function statusOf($: CheerioAPI): MaintenanceStatus {
 }
 
 /** The text right after a label element, within the same paragraph (bare or wrapped in a tag). */
-function textAfter($: CheerioAPI, el: Element): string {
+function textAfter(el: Element): string {
   const next = el.nextSibling;
   if (!next) return '';
-  return next.type === 'text' ? next.data : $(next).text();
+  return next.type === 'text' ? next.data : textOf(next);
 }
 
 /**
  * The description: the first non-empty paragraph after the label's paragraph. Source line
  * wrapping inside it becomes a space.
  */
-function descriptionAfter($: CheerioAPI, label: Element): string | undefined {
-  for (const sibling of $(label).closest('p').nextAll().toArray()) {
-    const text = $(sibling).text().replace(/[ \t]*\r?\n\s*/g, ' ').trim();
+function descriptionAfter(label: Element): string | undefined {
+  const p = closestElement(label, 'p');
+  for (let sibling = p ? DomUtils.nextElementSibling(p) : null; sibling; sibling = DomUtils.nextElementSibling(sibling)) {
+    const text = textOf(sibling).replace(/[ \t]*\r?\n\s*/g, ' ').trim();
     if (text) return text;
   }
   return undefined;
 }
 
 /** The timezonegrid row in GMT, else the first row whose zone (Eastern, Central, …) resolves. */
-function windowOf($: CheerioAPI): { start: number; end: number } | undefined {
-  const rows = $('table.timezonegrid tr')
-    .toArray()
-    .map((tr) => cellsOf(tr).map((td) => squash($(td).text())))
+function windowOf(doc: Document): { start: number; end: number } | undefined {
+  // Rows inside a grid table, in document order (the selector "table.timezonegrid tr").
+  const rows = elementsNamed(doc, 'tr')
+    .filter((tr) => {
+      for (let n = tr.parent; n; n = n.parent) if (DomUtils.isTag(n) && n.name === 'table' && hasClass(n, 'timezonegrid')) return true;
+      return false;
+    })
+    .map((tr) => cellsOf(tr).map((td) => squash(textOf(td))))
     .filter((cells) => cells.length === 5);
   const gmt = rows.find((cells) => resolveZone(cells[4]) === 'UTC');
   for (const cells of gmt ? [gmt, ...rows] : rows) {
@@ -122,24 +126,26 @@ function gridTime(date: string, time: string, zone: string): number | undefined 
 }
 
 /** The circuitgrid rows: Impact "None" means no impact, anything else an outage. */
-function circuitsOf($: CheerioAPI): CircuitImpact[] {
-  const table = $('table#circuitgrid').first();
-  const head = table
-    .find('th')
-    .toArray()
-    .map((th) => squash($(th).text()).toLowerCase());
+function circuitsOf(doc: Document): CircuitImpact[] {
+  const table = elementsNamed(doc, 'table').find((t) => t.attribs.id === 'circuitgrid');
+  const head = (table ? elementsNamed(table, 'th') : []).map((th) => squash(textOf(th)).toLowerCase());
   const idCol = Math.max(head.indexOf('circuit id'), 0);
   const impactCol = head.indexOf('impact');
   const circuits: CircuitImpact[] = [];
-  for (const tr of table.find('tr').toArray()) {
+  for (const tr of table ? elementsNamed(table, 'tr') : []) {
     const cells = cellsOf(tr).filter((c) => c.name === 'td');
     if (cells.length === 0) continue;
-    const circuitId = $(cells[idCol]).text().trim();
+    const circuitId = cells[idCol] ? textOf(cells[idCol]).trim() : '';
     if (!circuitId) continue;
-    const impact = impactCol >= 0 ? squash($(cells[impactCol]).text()).toLowerCase() : '';
+    const impact = impactCol >= 0 && cells[impactCol] ? squash(textOf(cells[impactCol])).toLowerCase() : '';
     circuits.push({ circuit_id: circuitId, impact: impact === 'none' ? 'NO-IMPACT' : 'OUTAGE' });
   }
   return circuits;
+}
+
+/** True when the element's class attribute lists this class (case-sensitive, as CSS class selectors). */
+function hasClass(el: Element, name: string): boolean {
+  return (el.attribs.class ?? '').split(/\s+/).includes(name);
 }
 
 /** The td/th cells of a table row, without a selector engine pass per row. */

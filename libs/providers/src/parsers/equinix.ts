@@ -1,11 +1,9 @@
-import type { DateTime } from 'luxon';
-import { load, type CheerioAPI } from 'cheerio/slim';
-import type { AnyNode, Element } from 'domhandler';
+import type { AnyNode, Document, Element } from 'domhandler';
 import type { Impact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
 import { splitLabel } from './common';
-import { fromFormat } from '../core/zones';
+import { childElements, closestElement, elementsNamed, htmlDocument, textOf } from '../core/html';
 
 // Equinix notices (ServiceNow / Marketo templates) are "LABEL: value" lines whose label is a
 // <b> or <strong>: DATE, SPAN (the local date range, with years), LOCAL and UTC (the window as
@@ -33,17 +31,17 @@ export const equinixHtmlParser: Parser = {
   name: 'equinix-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content));
-    const labels = readLabels($);
+    const doc = htmlDocument(part);
+    const labels = readLabels(doc);
     const span = spanDates(labels);
     if (!span) throw new ParserError('no SPAN / DATE line with the maintenance dates');
     const window = utcWindow(labels, span);
     if (!window) throw new ParserError('no readable UTC window line');
     const impact = impactOf(labels);
-    const { account, circuits } = readCircuitTables($, impact);
+    const { account, circuits } = readCircuitTables(doc, impact);
     const record: PartialMaintenance = { ...window, circuits };
     if (account) record.account = account;
-    const reference = BODY_REFERENCE.exec($.root().text());
+    const reference = BODY_REFERENCE.exec(textOf(doc));
     if (reference) record.maintenance_id = reference[1];
     return [record];
   },
@@ -73,24 +71,24 @@ function subjectStatus(subject: string): MaintenanceStatus {
 }
 
 /** Every bold label with its value: the rest of the bold text, or what follows up to the next line break. */
-function readLabels($: CheerioAPI): Labels {
+function readLabels(doc: Document): Labels {
   const labels: Labels = new Map();
-  $('b, strong').each((_, el) => {
-    const text = $(el).text().replace(/\s+/g, ' ').trim();
+  for (const el of elementsNamed(doc, 'b', 'strong')) {
+    const text = textOf(el).replace(/\s+/g, ' ').trim();
     const m = splitLabel(text, LABEL);
-    if (!m) return;
+    if (!m) continue;
     const key = m.label.trim().toUpperCase();
-    const value = (m.value || valueAfter($, el)).replace(/\s+/g, ' ').trim();
-    if (!value) return;
+    const value = (m.value || valueAfter(el)).replace(/\s+/g, ' ').trim();
+    if (!value) continue;
     const list = labels.get(key);
     if (list) list.push(value);
     else labels.set(key, [value]);
-  });
+  }
   return labels;
 }
 
 /** Text after a label element up to the next <br>, block or label (at most a few hundred characters). */
-function valueAfter($: CheerioAPI, el: Element): string {
+function valueAfter(el: Element): string {
   let out = '';
   for (let node: AnyNode | null = el.nextSibling; node && out.length < 500; node = node.nextSibling) {
     if (node.type === 'text') {
@@ -100,41 +98,66 @@ function valueAfter($: CheerioAPI, el: Element): string {
     if (node.type !== 'tag') continue;
     const name = node.name.toLowerCase();
     if (name === 'br' || name === 'b' || name === 'strong' || name === 'p' || name === 'div' || name === 'table') break;
-    out += $(node).text();
+    out += textOf(node);
   }
   return out;
 }
 
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/**
+ * Epoch milliseconds of an English "02 JUL 2021 10:00" in UTC; undefined for a month name or
+ * a day/time that does not exist. Plain Date.UTC: luxon's fromFormat was most of this
+ * parser's date cost, three candidate years per time.
+ */
+function utcMillis(day: string, month: string, year: number, hour = '0', minute = '0'): number | undefined {
+  const mon = MONTHS.indexOf(month.toLowerCase());
+  const d = +day;
+  const h = +hour;
+  const min = +minute;
+  if (mon < 0 || h > 23 || min > 59) return undefined;
+  const ms = Date.UTC(year, mon, d, h, min);
+  return new Date(ms).getUTCDate() === d ? ms : undefined;
+}
+
+/** A UTC instant with its year, for the nearest-year choice. */
+interface Instant {
+  ms: number;
+  year: number;
+}
+
 /** First and last date of the SPAN line (English label last, so the last readable one). */
-function spanDates(labels: Labels): { first: DateTime; last: DateTime } | undefined {
+function spanDates(labels: Labels): { first: Instant; last: Instant } | undefined {
   const candidates = [...(labels.get('SPAN') ?? []), ...(labels.get('DATE') ?? [])].reverse();
   for (const value of candidates) {
-    const dates = [...value.matchAll(SPAN_DATE)]
-      .map((m) => fromFormat(`${m[1]} ${m[2]} ${m[3]}`, 'd MMM yyyy', { zone: 'UTC', locale: 'en' }))
-      .filter((d) => d.isValid);
+    const dates: Instant[] = [];
+    for (const m of value.matchAll(SPAN_DATE)) {
+      const ms = utcMillis(m[1], m[2], +m[3]);
+      if (ms !== undefined) dates.push({ ms, year: +m[3] });
+    }
     if (dates.length > 0) return { first: dates[0], last: dates[dates.length - 1] };
   }
   return undefined;
 }
 
 /** The UTC line's start and end; their years are the ones that put them nearest the SPAN dates. */
-function utcWindow(labels: Labels, span: { first: DateTime; last: DateTime }): { start: number; end: number } | undefined {
+function utcWindow(labels: Labels, span: { first: Instant; last: Instant }): { start: number; end: number } | undefined {
   for (const value of [...(labels.get('UTC') ?? [])].reverse()) {
     const times = [...value.matchAll(DAY_MONTH_TIME)];
     if (times.length < 2) continue;
     const start = nearestYear(times[0], span.first);
     const end = nearestYear(times[times.length - 1], span.last);
-    if (start && end) return { start: Math.floor(start.toSeconds()), end: Math.floor(end.toSeconds()) };
+    if (start !== undefined && end !== undefined) return { start: Math.floor(start / 1000), end: Math.floor(end / 1000) };
   }
   return undefined;
 }
 
-function nearestYear(m: RegExpMatchArray, anchor: DateTime): DateTime | undefined {
-  let best: DateTime | undefined;
+function nearestYear(m: RegExpMatchArray, anchor: Instant): number | undefined {
+  let best: number | undefined;
   for (const year of [anchor.year - 1, anchor.year, anchor.year + 1]) {
-    const dt = fromFormat(`${m[1]} ${m[2]} ${year} ${m[3]}:${m[4]}`, 'd MMM yyyy H:mm', { zone: 'UTC', locale: 'en' });
-    if (!dt.isValid) continue;
-    if (!best || Math.abs(dt.diff(anchor).toMillis()) < Math.abs(best.diff(anchor).toMillis())) best = dt;
+    const ms = utcMillis(m[1], m[2], year, m[3], m[4]);
+    if (ms === undefined) continue;
+    if (best === undefined || Math.abs(ms - anchor.ms) < Math.abs(best - anchor.ms)) best = ms;
   }
   return best;
 }
@@ -151,36 +174,28 @@ function impactOf(labels: Labels): Impact {
 }
 
 /** Rows of every table headed "Account #": the account and the service serial of each. */
-function readCircuitTables($: CheerioAPI, impact: Impact): { account?: string; circuits: { circuit_id: string; impact: Impact }[] } {
+function readCircuitTables(doc: Document, impact: Impact): { account?: string; circuits: { circuit_id: string; impact: Impact }[] } {
   const circuits: { circuit_id: string; impact: Impact }[] = [];
   let account: string | undefined;
   const seen = new Set<AnyNode>();
-  $('th').each((_, th) => {
-    if (!/^account\s*#?$/i.test($(th).text().trim())) return;
-    const table = $(th).closest('table')[0];
-    if (!table || seen.has(table)) return;
+  const cellText = (c: Element) => textOf(c).replace(/\s+/g, ' ').trim();
+  for (const th of elementsNamed(doc, 'th')) {
+    if (!/^account\s*#?$/i.test(textOf(th).trim())) continue;
+    const table = closestElement(th, 'table');
+    if (!table || seen.has(table)) continue;
     seen.add(table);
-    const rows = $(table)
-      .find('tr')
-      .filter((_, tr) => $(tr).closest('table')[0] === table);
-    const headers = rows
-      .first()
-      .children('th, td')
-      .map((_, c) => $(c).text().replace(/\s+/g, ' ').trim().toLowerCase())
-      .get();
+    const rows = elementsNamed(table, 'tr').filter((tr) => closestElement(tr, 'table') === table);
+    const headers = rows.length > 0 ? childElements(rows[0], 'th', 'td').map((c) => cellText(c).toLowerCase()) : [];
     const accountCol = headers.findIndex((h) => h.startsWith('account'));
     let serialCol = headers.findIndex((h) => h.includes('serial'));
     if (serialCol < 0) serialCol = headers.length >= 4 ? 3 : headers.length - 1;
-    rows.slice(1).each((_, tr) => {
-      const cells = $(tr)
-        .children('td')
-        .map((_, c) => $(c).text().replace(/\s+/g, ' ').trim())
-        .get();
-      if (cells.length === 0) return;
+    for (const tr of rows.slice(1)) {
+      const cells = childElements(tr, 'td').map(cellText);
+      if (cells.length === 0) continue;
       const circuit = cells[serialCol];
       if (circuit) circuits.push({ circuit_id: circuit, impact });
       if (cells[accountCol]) account = cells[accountCol];
-    });
-  });
+    }
+  }
   return { account, circuits };
 }

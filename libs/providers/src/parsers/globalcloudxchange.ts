@@ -1,18 +1,16 @@
-import { load, type CheerioAPI } from 'cheerio';
+import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
 import type { CircuitImpact, Impact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
 import { fromFormat } from '../core/zones';
+import { htmlCheerio } from '../core/html';
 
 // Global Cloud Xchange (GCX) notices. The subject carries the ticket and the window:
 //   "<ticket> | <urgency> | <notice kind> | <summary> | 12-Feb-2024 09:00 (GMT) - 12-Feb-2024 17:00 (GMT)"
 // The HTML body greets the customer ("Dear <account>,"), lists the windows in a table
 // (Window | Primary Start Date (GMT) | Primary End Date (GMT) | Backup ...) and the services
 // in a table (Service ID | Impact).
-
-/** htmlparser2 in HTML mode: several times faster than parse5. */
-const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } } as const;
 
 /** "12-Feb-2024 09:00", times in GMT (the headers and the subject say so). */
 const TIME_FORMAT = 'd-LLL-yyyy HH:mm';
@@ -81,7 +79,7 @@ export const globalcloudxchangeHtmlParser: Parser = {
   name: 'globalcloudxchange-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content), HTML_OPTIONS);
+    const $ = htmlCheerio(part);
     const circuits: CircuitImpact[] = [];
     const windows: { start: number; end: number }[] = [];
     for (const table of $('table').toArray()) {

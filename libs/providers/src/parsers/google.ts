@@ -1,17 +1,15 @@
-import { load, type CheerioAPI } from 'cheerio';
+import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import type { CircuitImpact } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
 import { fromFormat } from '../core/zones';
+import { htmlCheerio } from '../core/html';
 
 // Google peering NOC notices (ISP Portal): a heading "<logo> Network Maintenance
 // Notification - Reference <id>", bold labels "Start Time:" / "End Time:" followed by
 // "2023-12-05 20:55:00 +0000 UTC", and a table of label / value cells: Peer ASN (the
 // account) and one row per BGP session, Google / Peer Neighbor Address(es).
-
-/** htmlparser2 in HTML mode: several times faster than parse5. */
-const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } } as const;
 
 const REFERENCE = /-\s*Reference\s+(\S+)\s*$/;
 /** "2023-12-05 20:55:00 +0000 UTC": the numeric offset is authoritative. */
@@ -52,7 +50,7 @@ export const googleHtmlParser: Parser = {
   name: 'google-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content), HTML_OPTIONS);
+    const $ = htmlCheerio(part);
     const record: PartialMaintenance = { status: 'CONFIRMED', ...readHeading($) };
     const circuits: CircuitImpact[] = [];
     let googleAddress: string | undefined;

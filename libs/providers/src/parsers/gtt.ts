@@ -1,17 +1,13 @@
-import { load, type CheerioAPI } from 'cheerio';
-import type { AnyNode, Element } from 'domhandler';
-import { DateTime } from 'luxon';
+import type { AnyNode, Document, Element } from 'domhandler';
 import type { Impact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
-import { resolveZone } from '../core/zones';
+import { localToEpoch, resolveZone } from '../core/zones';
+import { elementsNamed, htmlDocument, textOf } from '../core/html';
 
 // GTT / EXA "Planned Work Notification" mails: a title cell "Planned Work Notification:
 // <ticket> - <state>", a two-column details table (Start / End / Location) and a services
 // table with a header row (Services Affected | SLID/CCSD | Customer PON | ... | Expected Impact).
-
-/** htmlparser2 in HTML mode: several times faster than parse5 and keeps the tables as written. */
-const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } } as const;
 
 const TITLE = /Work Notification:\s*([A-Za-z0-9][\w-]*)\s*-\s*([A-Za-z]+)/i;
 /** "2021-08-13 18:00:00 GMT", "2021-12-08 03:00 GMT": seconds optional, zone defaults to UTC. */
@@ -29,7 +25,7 @@ const STATES: Record<string, MaintenanceStatus> = {
   completed: 'COMPLETED',
 };
 
-const text = ($: CheerioAPI, el: Element): string => $(el).text().replace(/\s+/g, ' ').trim();
+const text = (el: Element): string => textOf(el).replace(/\s+/g, ' ').trim();
 
 /** Child elements with a tag name: plain DOM, so no selector is compiled per row. */
 const childTags = (el: Element, name: string): Element[] =>
@@ -51,9 +47,9 @@ function unstruckText(el: AnyNode): string {
 }
 
 /** The ticket id and status from the "... Work Notification: <id> - <state>" title cell. */
-function readTitle($: CheerioAPI): { maintenance_id: string; status: MaintenanceStatus } {
-  for (const td of $('td').toArray()) {
-    const match = TITLE.exec(text($, td));
+function readTitle(doc: Document): { maintenance_id: string; status: MaintenanceStatus } {
+  for (const td of elementsNamed(doc, 'td')) {
+    const match = TITLE.exec(text(td));
     if (!match) continue;
     const status = STATES[match[2].toLowerCase()];
     if (!status) throw new ParserError(`unknown GTT notice state "${match[2]}"`);
@@ -72,12 +68,12 @@ function readTime(cell: Element, label: string): number {
   if (!m) throw new ParserError(`unreadable ${label} time "${value}"`);
   const zone = resolveZone(m[7] ?? 'UTC');
   if (!zone) throw new ParserError(`unknown time zone "${m[7]}" in ${label} time`);
-  const dt = DateTime.fromObject(
-    { year: +m[1], month: +m[2], day: +m[3], hour: +m[4], minute: +m[5], second: +(m[6] ?? 0) },
-    { zone },
-  );
-  if (!dt.isValid) throw new ParserError(`invalid ${label} time "${value}"`);
-  return Math.floor(dt.toSeconds());
+  // localToEpoch: plain arithmetic for UTC, luxon only for a named zone.
+  try {
+    return localToEpoch({ year: +m[1], month: +m[2], day: +m[3], hour: +m[4], minute: +m[5], second: +(m[6] ?? 0) }, zone);
+  } catch (err) {
+    throw new ParserError(`invalid ${label} time "${value}"`, { cause: err });
+  }
 }
 
 const impactOf = (expected: string): Impact => (/\bno(?:n-| )?impact\b/i.test(expected) ? 'NO-IMPACT' : 'OUTAGE');
@@ -95,11 +91,11 @@ interface ServiceColumns {
  * cell), and the services table: circuits from the SLID/CCSD column, the account from the
  * Customer PON column.
  */
-function readTables($: CheerioAPI): Pick<PartialMaintenance, 'start' | 'end' | 'account' | 'circuits'> {
+function readTables(doc: Document): Pick<PartialMaintenance, 'start' | 'end' | 'account' | 'circuits'> {
   const found: Pick<PartialMaintenance, 'start' | 'end' | 'account' | 'circuits'> = {};
   let services: ServiceColumns | undefined;
-  for (const row of $('tr').toArray()) {
-    const headers = childTags(row, 'th').map((th) => text($, th).toLowerCase());
+  for (const row of elementsNamed(doc, 'tr')) {
+    const headers = childTags(row, 'th').map((th) => text(th).toLowerCase());
     if (headers.length > 0) {
       const circuit = headers.findIndex((h) => /slid|ccsd/.test(h));
       if (circuit >= 0) {
@@ -115,13 +111,13 @@ function readTables($: CheerioAPI): Pick<PartialMaintenance, 'start' | 'end' | '
     }
     const cells = childTags(row, 'td');
     if (services && services.table === tableOf(row) && cells.length > services.circuit) {
-      const circuitId = text($, cells[services.circuit]);
+      const circuitId = text(cells[services.circuit]);
       if (!circuitId) continue;
-      const impact = cells[services.impact] ? impactOf(text($, cells[services.impact])) : 'OUTAGE';
+      const impact = cells[services.impact] ? impactOf(text(cells[services.impact])) : 'OUTAGE';
       found.circuits?.push({ circuit_id: circuitId, impact });
-      if (!found.account && cells[services.account]) found.account = text($, cells[services.account]) || undefined;
+      if (!found.account && cells[services.account]) found.account = text(cells[services.account]) || undefined;
     } else if (cells.length >= 2) {
-      const label = text($, cells[0]).toLowerCase();
+      const label = text(cells[0]).toLowerCase();
       if (label === 'start') found.start = readTime(cells[1], 'Start');
       else if (label === 'end') found.end = readTime(cells[1], 'End');
     }
@@ -134,9 +130,9 @@ export const gttHtmlParser: Parser = {
   name: 'gtt-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content), HTML_OPTIONS);
-    const { maintenance_id, status } = readTitle($);
-    const { circuits, account, start, end } = readTables($);
+    const doc = htmlDocument(part);
+    const { maintenance_id, status } = readTitle(doc);
+    const { circuits, account, start, end } = readTables(doc);
     const record: PartialMaintenance = { maintenance_id, status, start, end };
     if (start === undefined || end === undefined) {
       // A cancellation carries no window; the reference library stamps it 0 -> 1.

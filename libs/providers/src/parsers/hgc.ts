@@ -1,9 +1,9 @@
-import { load, type CheerioAPI } from 'cheerio';
-import type { AnyNode, Element } from 'domhandler';
+import type { AnyNode, Document, Element } from 'domhandler';
 import type { Impact } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
 import { resolveZone, fromFormat } from '../core/zones';
+import { elementsNamed, htmlDocument, textOf } from '../core/html';
 
 // HGC "Maintenance Work Notification" mails. The subject ends with the ticket:
 //   "HGC Maintenance Work Notification - <customer> | <circuit> | <ticket>"  or
@@ -11,9 +11,6 @@ import { resolveZone, fromFormat } from '../core/zones';
 // The body lists the fields either as a table (label | ":" | value) or as lines
 // "Label:   value" (Circuit ID, Customer, Maintenance Window start/end date & time,
 // Service Impact, Description).
-
-/** htmlparser2 in HTML mode: several times faster than parse5. */
-const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } } as const;
 
 /** Elements that end a line when the mail is read as text. */
 const BLOCKS = new Set(['p', 'div', 'br', 'tr', 'li', 'table', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
@@ -56,11 +53,11 @@ const containsTag = (el: Element, name: string): boolean =>
   el.children.some((c) => c.type === 'tag' && (c.name === name || containsTag(c, name)));
 
 /** Table layout: a row of label, ":" and value cells (layout rows holding tables are skipped). */
-function tableFields($: CheerioAPI): HgcFields {
+function tableFields(doc: Document): HgcFields {
   const fields: HgcFields = {};
-  for (const row of $('tr').toArray()) {
+  for (const row of elementsNamed(doc, 'tr')) {
     if (containsTag(row, 'table')) continue;
-    const cells = row.children.filter((c) => isTag(c, 'td')).map((td) => squash($(td).text()));
+    const cells = row.children.filter((c) => isTag(c, 'td')).map((td) => squash(textOf(td)));
     if (cells.length < 2) continue;
     const values = cells.slice(1).filter((c) => c !== ':' && c !== '');
     if (values.length > 0) assign(fields, cells[0].replace(/:$/, ''), values.join(' '));
@@ -69,7 +66,7 @@ function tableFields($: CheerioAPI): HgcFields {
 }
 
 /** Line layout: "Label: value" lines, read from the rendered body (<br> and blocks end lines). */
-function lineFields($: CheerioAPI): HgcFields {
+function lineFields(doc: Document): HgcFields {
   const fields: HgcFields = {};
   let line = '';
   const flush = (): void => {
@@ -88,7 +85,8 @@ function lineFields($: CheerioAPI): HgcFields {
       } else if (node.type === 'root') walk(node.children);
     }
   };
-  walk($('body').length ? $('body').toArray() : $.root().toArray());
+  const bodies = elementsNamed(doc, 'body');
+  walk(bodies.length ? bodies : [doc]);
   flush();
   return fields;
 }
@@ -115,9 +113,9 @@ export const hgcHtmlParser: Parser = {
   name: 'hgc-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content), HTML_OPTIONS);
-    let fields = tableFields($);
-    if (!fields.circuit) fields = lineFields($);
+    const doc = htmlDocument(part);
+    let fields = tableFields(doc);
+    if (!fields.circuit) fields = lineFields(doc);
     if (!fields.circuit) throw new ParserError('no "Circuit ID" field');
     const impact = impactOf(fields.impact);
     const record: PartialMaintenance = {

@@ -1,12 +1,9 @@
-import { load } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import type { CircuitImpact, Impact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import { localToEpoch, resolveZone } from '../core/zones';
 import type { Parser, PartialMaintenance } from '../core/types';
-
-/** htmlparser2 rather than parse5: much faster, and these notices need no HTML5 tree repair. */
-const HTMLPARSER2 = { xml: { xmlMode: false, decodeEntities: true } };
+import { elementsNamed, htmlDocument, textOf } from '../core/html';
 
 // Lumen (ex CenturyLink / Level 3) notices: headings "Scheduled Maintenance #: <id>" (or
 // "Scheduled Maintenance Window #:"), "Summary:", "Updates:" (newest update first, stamped
@@ -48,15 +45,13 @@ export const lumenHtmlParser: Parser = {
   name: 'lumen-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content), HTMLPARSER2);
+    const doc = htmlDocument(part);
     const windows: { start: number; end: number }[] = [];
     let windowTables = 0;
     const matrix: ImpactMatrix = { circuits: [] };
-    for (const table of $('table').toArray()) {
-      const rows = $(table)
-        .find('tr')
-        .toArray()
-        .map((tr) => cellsOf(tr).map((td) => squash($(td).text())))
+    for (const table of elementsNamed(doc, 'table')) {
+      const rows = elementsNamed(table, 'tr')
+        .map((tr) => cellsOf(tr).map((td) => squash(textOf(td))))
         .filter((cells) => cells.length > 0);
       if (rows.length === 0) continue;
       const head = rows[0].map((c) => c.toLowerCase());
@@ -70,7 +65,7 @@ export const lumenHtmlParser: Parser = {
     }
 
     const record: PartialMaintenance = {};
-    const lines = textLines($.root().toArray());
+    const lines = textLines([doc]);
     let updateStatus: MaintenanceStatus | undefined;
     for (let i = 0; i < lines.length; i++) {
       const id = HEADING_ID.exec(lines[i]);

@@ -1,11 +1,8 @@
-import { load } from 'cheerio';
 import { DateTime, Info } from 'luxon';
 import type { CircuitImpact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
-
-/** htmlparser2 in HTML mode: faster than parse5, and notices need no spec-exact tree. */
-const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } };
+import { htmlCheerio } from '../core/html';
 
 // Megaport notices are paragraphs in a content table:
 //   Hi <account>
@@ -53,7 +50,7 @@ export const megaportHtmlParser: Parser = {
   name: 'megaport-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content), HTML_OPTIONS);
+    const $ = htmlCheerio(part);
     const record: PartialMaintenance = {};
     let purposeFollows = false;
 

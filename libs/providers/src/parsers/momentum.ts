@@ -1,12 +1,9 @@
-import { load } from 'cheerio';
 import { isTag, isText, type AnyNode } from 'domhandler';
 import type { MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import { localToEpoch } from '../core/zones';
 import type { Parser, PartialMaintenance } from '../core/types';
-
-/** htmlparser2 rather than parse5: much faster, and these notices need no HTML5 tree repair. */
-const HTMLPARSER2 = { xml: { xmlMode: false, decodeEntities: true } };
+import { htmlCheerio } from '../core/html';
 
 // Momentum Telecom (maintenance@momentumtelecom.com, a Salesforce case mail) notices: the
 // subject is "Momentum Data Services | <kind> , | <account> | | <case number> | [ ref:…:ref ]";
@@ -95,7 +92,7 @@ export const momentumHtmlParser: Parser = {
   name: 'momentum-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content), HTMLPARSER2);
+    const $ = htmlCheerio(part);
     const record: PartialMaintenance = {};
     for (const raw of paragraphLines($.root()[0])) {
       const line = raw.replace(/\u00a0/g, ' ').trim();

@@ -1,18 +1,15 @@
-import { load } from 'cheerio';
-import type { AnyNode } from 'domhandler';
+import type { AnyNode, Document } from 'domhandler';
 import { DateTime } from 'luxon';
 import { ParserError } from '../core/errors';
 import type { Parser } from '../core/types';
 import { splitLabel } from './common';
 import { resolveZone } from '../core/zones';
+import { htmlDocument } from '../core/html';
 
 // PCCW Global sends planned outage, urgent maintenance, amendment and cancellation notices
 // with a BCOP iCalendar (read by the iCalendar parser). Only the completion notice comes
 // without one: subject "Completion - Planned Outage Notification ... - <ticket>" and an
 // HTML body of "Label : value" lines (Customer Name, Date Time : <start> to <end> GMT).
-
-/** htmlparser2 in HTML mode: several times faster than parse5. */
-const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } } as const;
 
 /** Elements that end a line when the mail is read as text. */
 const BLOCKS = new Set(['p', 'div', 'br', 'tr', 'li', 'table', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
@@ -23,8 +20,7 @@ const TIMESTAMP = /(\d{1,2})\/(\d{1,2})\/(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))
 const SUBJECT_KINDS = /^\s*Completion\b/i;
 
 /** The body as rendered lines, whitespace collapsed: the notice is one paragraph split by <br>. */
-function renderLines(html: string): string[] {
-  const $ = load(html, HTML_OPTIONS);
+function renderLines(doc: Document): string[] {
   const lines: string[] = [];
   let line = '';
   const flush = (): void => {
@@ -44,7 +40,7 @@ function renderLines(html: string): string[] {
       } else if (node.type === 'root') walk(node.children);
     }
   };
-  walk($.root().toArray());
+  walk([doc]);
   flush();
   return lines;
 }
@@ -64,7 +60,7 @@ export const pccwHtmlParser: Parser = {
   name: 'pccw-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const body = fields(renderLines(String(part.content)));
+    const body = fields(renderLines(htmlDocument(part)));
     const account = body.get('customer name');
     if (!account) throw new ParserError('no "Customer Name :" line');
     const window = body.get('date time');

@@ -1,9 +1,10 @@
-import { load } from 'cheerio/slim';
+import type { Document } from 'domhandler';
 import type { MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import { resolveZone, fromFormat } from '../core/zones';
 import type { Parser, PartialMaintenance } from '../core/types';
 import { splitLabel } from './common';
+import { htmlDocument, textWithBreaks } from '../core/html';
 
 // Seaborn NOC notices come in two layouts, both "Label: value" lines:
 //  - planned works: "DESCRIPTION: ...", "SCHEDULE: (UTC):" followed by a line
@@ -35,13 +36,15 @@ const DATE_FORMATS = [
 ];
 /** A private-use character marking line ends while HTML whitespace is collapsed. */
 const LINE_END = '\ue000';
+/** Elements that end a line. */
+const BLOCKS = new Set(['p', 'div', 'tr', 'li', 'table', 'h1', 'h2', 'h3']);
 
 /** Seaborn notice body (either layout). */
 export const seabornHtmlParser: Parser = {
   name: 'seaborn-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const lines = htmlLines(String(part.content));
+    const lines = htmlLines(htmlDocument(part));
     const record: PartialMaintenance = { circuits: [] };
     let status: MaintenanceStatus | undefined;
     for (let i = 0; i < lines.length; i++) {
@@ -105,13 +108,8 @@ function adviceStatus(line: string): MaintenanceStatus | undefined {
 }
 
 /** Body lines: <br> and block elements end a line, other whitespace is collapsed. */
-function htmlLines(html: string): string[] {
-  const $ = load(html);
-  $('head, style, script').remove();
-  $('br').replaceWith(LINE_END);
-  $('p, div, tr, li, table, h1, h2, h3').append(LINE_END);
-  return $.root()
-    .text()
+function htmlLines(doc: Document): string[] {
+  return textWithBreaks(doc, BLOCKS, LINE_END)
     .replace(/\s+/g, ' ')
     .split(LINE_END)
     .map((l) => l.trim())

@@ -1,12 +1,13 @@
-import { load } from 'cheerio';
 import { DateTime } from 'luxon';
 import type { CircuitImpact } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
 import { resolveZone } from '../core/zones';
+import { childElements, elementsNamed, htmlDocument, textOf, textWithBreaks } from '../core/html';
 
-/** htmlparser2 in HTML mode: faster than parse5, and notices need no spec-exact tree. */
-const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } };
+/** Elements that end a line of the circuits cell; nothing is left out of its text. */
+const CIRCUIT_BLOCKS = new Set(['tr', 'p', 'div']);
+const NOTHING = new Set<string>();
 
 // Sparkle (TI Sparkle) notices are one label | value table:
 //   Sparkle Ticket Number               1111111 / 22222 / 33333
@@ -56,38 +57,34 @@ export const sparkleHtmlParser: Parser = {
   name: 'sparkle-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content), HTML_OPTIONS);
+    const doc = htmlDocument(part);
     let tickets: string[] = [];
     const starts: number[] = [];
     const ends: number[] = [];
     let circuits: CircuitImpact[] = [];
     let summary: string | undefined;
 
-    $('tr').each((_, tr) => {
-      const cells = $(tr)
-        .children()
-        .filter((__, cell) => cell.name === 'td' || cell.name === 'th');
-      if (cells.length < 2) return;
-      const label = clean(cells.first().text());
-      const value = cells.eq(1);
+    for (const tr of elementsNamed(doc, 'tr')) {
+      const cells = childElements(tr, 'td', 'th');
+      if (cells.length < 2) continue;
+      const label = clean(textOf(cells[0]));
+      const value = cells[1];
       if (LABEL.tickets.test(label)) {
-        tickets = clean(value.text())
+        tickets = clean(textOf(value))
           .split('/')
           .map((t) => t.trim())
           .filter(Boolean);
-      } else if (LABEL.start.test(label)) starts.push(timeEpoch(clean(value.text()), labelZone(label)));
-      else if (LABEL.end.test(label)) ends.push(timeEpoch(clean(value.text()), labelZone(label)));
+      } else if (LABEL.start.test(label)) starts.push(timeEpoch(clean(textOf(value)), labelZone(label)));
+      else if (LABEL.end.test(label)) ends.push(timeEpoch(clean(textOf(value)), labelZone(label)));
       else if (LABEL.circuits.test(label)) {
-        value.find('br').replaceWith('\n');
-        value.find('tr, p, div').append('\n');
-        circuits = value
-          .text()
+        // <br> and nested rows / paragraphs end a circuit's line (read without changing the shared DOM).
+        circuits = textWithBreaks(value, CIRCUIT_BLOCKS, '\n', NOTHING)
           .split(CIRCUIT_SEPARATOR)
           .map(clean)
           .filter(Boolean)
           .map((circuit_id) => ({ circuit_id, impact: 'OUTAGE' }));
-      } else if (LABEL.summary.test(label)) summary = clean(value.text());
-    });
+      } else if (LABEL.summary.test(label)) summary = clean(textOf(value));
+    }
 
     if (tickets.length === 0) throw new ParserError('no "Sparkle Ticket Number" in the notice');
     if (starts.length === 0 || starts.length !== ends.length) {

@@ -1,18 +1,15 @@
-import { load } from 'cheerio';
 import { DateTime } from 'luxon';
 import type { MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
 import { resolveZone } from '../core/zones';
+import { elementsNamed, htmlDocument, textOf } from '../core/html';
 
 // Tata Communications (ServiceNow) "Planned Work Notification" mails: a two-column table
 // of label / value rows (Ticket Reference - TCL, Service ID, Activity Window (GMT), and on
 // updates Revised Activity Window (GMT) or "Extended up to Time Window (GMT)"), a mailto:
 // link to the planned-activity desk, and a subject that says what kind of notice it is:
 //   TCL TT: "<ticket>" / "<type>" / "<state>" / Planned Work Notification
-
-/** htmlparser2 in HTML mode: several times faster than parse5. */
-const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } } as const;
 
 /** "2024-12-22 00:01:00 GMT" (zone written after each time). */
 const TIMESTAMP = /(\d{4})-(\d{1,2})-(\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([A-Za-z]{2,5}\b|[+-]\d{2}:?\d{2})?/g;
@@ -46,14 +43,14 @@ export const tataHtmlParser: Parser = {
   name: 'tata-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content), HTML_OPTIONS);
+    const doc = htmlDocument(part);
     const rows = new Map<string, string>();
-    for (const row of $('tr').toArray()) {
+    for (const row of elementsNamed(doc, 'tr')) {
       // Plain DOM children: no selector compiled per row.
       const cells = row.children.filter((c) => c.type === 'tag' && c.name === 'td');
       if (cells.length !== 2) continue;
-      const label = squash($(cells[0]).text()).toLowerCase();
-      if (label && !rows.has(label)) rows.set(label, squash($(cells[1]).text()));
+      const label = squash(textOf(cells[0])).toLowerCase();
+      if (label && !rows.has(label)) rows.set(label, squash(textOf(cells[1])));
     }
     const ticket = rows.get('ticket reference - tcl');
     if (!ticket) throw new ParserError('no "Ticket Reference - TCL" row');
@@ -81,7 +78,8 @@ export const tataHtmlParser: Parser = {
     }
     if (record.start === undefined || record.end === undefined) throw new ParserError('no "Activity Window (GMT)" row');
 
-    const organizer = squash($('a[href^="mailto:" i]').first().text());
+    const mailto = elementsNamed(doc, 'a').find((a) => a.attribs.href?.toLowerCase().startsWith('mailto:'));
+    const organizer = mailto ? squash(textOf(mailto)) : '';
     if (organizer.includes('@')) record.organizer = organizer;
     return [record];
   },

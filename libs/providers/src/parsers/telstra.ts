@@ -1,9 +1,10 @@
-import { load, type CheerioAPI } from 'cheerio';
+import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import type { CircuitImpact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
 import { resolveZone, fromFormat } from '../core/zones';
+import { htmlCheerio } from '../core/html';
 
 // Telstra sends two HTML layouts:
 // - the Telstra Global table: a headline ("Planned Maintenance has been scheduled ...") and
@@ -12,9 +13,6 @@ import { resolveZone, fromFormat } from '../core/zones';
 // - the newer Telstra Connect mail: a heading span ("... maintenance to our network
 //   infrastructure"), "Attention <customer>" and paragraphs <strong>Label</strong><br>value
 //   (Reference number, Start time, End time, Service/s under maintenance, Maintenance details).
-
-/** htmlparser2 in HTML mode: several times faster than parse5 and keeps the tables as written. */
-const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } } as const;
 
 /** "01-Jun-2021 15:59:00(UTC)" (table layout) or "11 Oct 2022 15:00:00 (UTC)" (Connect layout). */
 const TIMESTAMP = /(\d{1,2})[-\s]([A-Za-z]{3})[A-Za-z]*[-\s](\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(?:\(([^)]+)\))?/g;
@@ -188,7 +186,7 @@ export const telstraHtmlParser: Parser = {
   name: 'telstra-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content), HTML_OPTIONS);
+    const $ = htmlCheerio(part);
     const labels = (selector: string): string[] =>
       $(selector)
         .toArray()

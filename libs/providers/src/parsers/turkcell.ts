@@ -1,11 +1,8 @@
-import { load } from 'cheerio';
 import { DateTime } from 'luxon';
 import type { CircuitImpact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
-
-/** htmlparser2 in HTML mode: faster than parse5, and notices need no spec-exact tree. */
-const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } };
+import { htmlCheerio } from '../core/html';
 
 // Turkcell Superonline notices: a heading row ("TURKCELL SUPERONLINE PLANNED MAINTENANCE"),
 // then label | value rows ("Maintenance Number:", "Start Time:", "End Time:" — the
@@ -83,7 +80,7 @@ export const turkcellHtmlParser: Parser = {
   name: 'turkcell-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content), HTML_OPTIONS);
+    const $ = htmlCheerio(part);
     const record: PartialMaintenance = {};
     let heading = '';
 

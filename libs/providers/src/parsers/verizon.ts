@@ -1,12 +1,10 @@
-import { load, type CheerioAPI } from 'cheerio';
+import type { CheerioAPI } from 'cheerio';
 import { DateTime, Info } from 'luxon';
 import type { CircuitImpact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import type { Parser, PartialMaintenance } from '../core/types';
 import { resolveZone } from '../core/zones';
-
-/** htmlparser2 in HTML mode: faster than parse5, and notices need no spec-exact tree. */
-const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true } };
+import { htmlCheerio } from '../core/html';
 
 // Verizon (MASTARS) notices: a greeting "Dear <account>,", a two-column table of
 // "Label:" | value rows, an optional "Attention: ..." row telling a cancellation or a
@@ -105,7 +103,7 @@ export const verizonHtmlParser: Parser = {
   name: 'verizon-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content), HTML_OPTIONS);
+    const $ = htmlCheerio(part);
     const record: PartialMaintenance = { status: 'CONFIRMED' };
     let localWindow: string | undefined;
     let gmtWindow: string | undefined;

@@ -1,12 +1,10 @@
-import { load, type CheerioAPI } from 'cheerio';
-import type { Element } from 'domhandler';
+import { DomUtils } from 'htmlparser2';
+import type { Document, Element } from 'domhandler';
 import type { CircuitImpact, Impact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import { localToEpoch } from '../core/zones';
 import type { Parser, PartialMaintenance } from '../core/types';
-
-/** htmlparser2 rather than parse5: much faster, and these notices need no HTML5 tree repair. */
-const HTMLPARSER2 = { xml: { xmlMode: false, decodeEntities: true } };
+import { closestElement, elementsNamed, htmlDocument, textOf } from '../core/html';
 
 // Windstream (wci.maintenance.notifications@windstream.com) notices: an <h1> naming the kind
 // of notice ("Planned Maintenance Notification", "Completed …", "Cancelled …"), a summary
@@ -30,15 +28,18 @@ export const windstreamHtmlParser: Parser = {
   name: 'windstream-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content), HTMLPARSER2);
-    const title = squash($('h1').first().text());
-    const ticket = labelValue($, 'WMT:');
+    const doc = htmlDocument(part);
+    const h1 = elementsNamed(doc, 'h1')[0] as Element | undefined;
+    const title = h1 ? squash(textOf(h1)) : '';
+    // Every cell's text once: the label lookups below scan them several times.
+    const cells = elementsNamed(doc, 'td').map((td) => ({ td, label: squash(textOf(td)).toLowerCase() }));
+    const ticket = labelValue(cells, 'WMT:');
     if (!title || !ticket) throw new ParserError('not a Windstream notice: no <h1> title or no "WMT:" ticket');
 
     const status = TITLE_STATUS.find(([re]) => re.test(title))?.[1];
     if (!status) throw new ParserError(`Windstream notice ${ticket}: unknown notice kind "${title}"`);
-    const startText = labelValue($, 'Event Start Date & Time:');
-    const endText = labelValue($, 'Event End Date & Time:');
+    const startText = labelValue(cells, 'Event Start Date & Time:');
+    const endText = labelValue(cells, 'Event End Date & Time:');
     if (!startText || !endText) throw new ParserError(`Windstream notice ${ticket}: no event start/end time`);
 
     const record: PartialMaintenance = {
@@ -46,9 +47,9 @@ export const windstreamHtmlParser: Parser = {
       status,
       start: eventTime(startText),
       end: eventTime(endText),
-      summary: summaryOf($),
+      summary: summaryOf(h1),
     };
-    const { account, circuits } = circuitTable($, impactOf($));
+    const { account, circuits } = circuitTable(doc, impactOf(cells));
     if (account) record.account = account;
     record.circuits = circuits;
     return [record];
@@ -61,14 +62,21 @@ function squash(text: string): string {
 }
 
 /** The cell after the label cell (a label/value table row). */
-function labelValue($: CheerioAPI, label: string): string | undefined {
+function labelValue(cells: LabelledCell[], label: string): string | undefined {
   const want = label.toLowerCase();
-  for (const td of $('td').toArray()) {
-    if (squash($(td).text()).toLowerCase() !== want) continue;
-    const value = squash($(td).next('td').text());
+  for (const { td, label: text } of cells) {
+    if (text !== want) continue;
+    const next = DomUtils.nextElementSibling(td);
+    const value = next && next.name === 'td' ? squash(textOf(next)) : '';
     if (value) return value;
   }
   return undefined;
+}
+
+/** A table cell with its text, whitespace squashed and lower-cased. */
+interface LabelledCell {
+  td: Element;
+  label: string;
 }
 
 /** "03/20/24 02:00 ET" in the zone it names. */
@@ -89,40 +97,45 @@ function eventTime(text: string): number {
  * The summary paragraph: the text of the summary div before its first sub-heading
  * ("DESCRIPTION OF MAINTENANCE"), line breaks kept.
  */
-function summaryOf($: CheerioAPI): string {
-  const div = $('h1').first().nextAll('div').first();
+function summaryOf(h1: Element | undefined): string {
+  let div: Element | null = h1 ? DomUtils.nextElementSibling(h1) : null;
+  while (div && div.name !== 'div') div = DomUtils.nextElementSibling(div);
   const lines: string[] = [];
   let line = '';
-  for (const node of div.contents().toArray()) {
+  for (const node of div ? div.children : []) {
     if (node.type === 'tag' && /^h\d$/.test(node.name)) break;
     if (node.type === 'tag' && node.name === 'br') {
       lines.push(line);
       line = '';
-    } else line += node.type === 'text' ? node.data : node.type === 'tag' ? $(node).text() : '';
+    } else line += node.type === 'text' ? node.data : node.type === 'tag' ? textOf(node) : '';
   }
   lines.push(line);
   return lines.map(squash).filter(Boolean).join('\n');
 }
 
 /** The "Impact Type:" table: an "Outage" row means an outage, otherwise no impact is announced. */
-function impactOf($: CheerioAPI): Impact {
-  for (const td of $('td').toArray()) {
-    if (squash($(td).text()).toLowerCase() !== 'impact type:') continue;
-    const rows = $(td).closest('tr').nextAll('tr').toArray();
-    if (rows.some((tr) => /outage/i.test(squash($(cellsOf(tr)[0]).text())))) return 'OUTAGE';
+function impactOf(cells: LabelledCell[]): Impact {
+  for (const { td, label } of cells) {
+    if (label !== 'impact type:') continue;
+    const rows: Element[] = [];
+    const row = td.parent ? closestElement(td.parent, 'tr') : undefined;
+    for (let next = row ? DomUtils.nextElementSibling(row) : null; next; next = DomUtils.nextElementSibling(next)) {
+      if (next.name === 'tr') rows.push(next);
+    }
+    if (rows.some((tr) => /outage/i.test(squash(textOf(cellsOf(tr).slice(0, 1)))))) return 'OUTAGE';
   }
   return 'NO-IMPACT';
 }
 
 /** The circuit table: columns by header name (Name, Circuit ID); account is the customer's name. */
-function circuitTable($: CheerioAPI, impact: Impact): { account?: string; circuits: CircuitImpact[] } {
-  const table = $('table.circuitTable').first();
+function circuitTable(doc: Document, impact: Impact): { account?: string; circuits: CircuitImpact[] } {
+  const table = elementsNamed(doc, 'table').find((t) => (t.attribs.class ?? '').split(/\s+/).includes('circuitTable'));
   const circuits: CircuitImpact[] = [];
   let account: string | undefined;
   let nameCol = -1;
   let idCol = -1;
-  for (const tr of table.find('tr').toArray()) {
-    const cells = cellsOf(tr).map((td) => $(td).text().trim());
+  for (const tr of table ? elementsNamed(table, 'tr') : []) {
+    const cells = cellsOf(tr).map((td) => textOf(td).trim());
     if (idCol < 0) {
       const head = cells.map((c) => squash(c).toLowerCase());
       idCol = head.indexOf('circuit id');

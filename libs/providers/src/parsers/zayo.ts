@@ -1,12 +1,9 @@
-import { load, type CheerioAPI } from 'cheerio';
-import type { AnyNode, Element } from 'domhandler';
+import type { AnyNode, Document, Element } from 'domhandler';
 import type { Impact, MaintenanceStatus } from '@maintwatch/contracts';
 import { ParserError } from '../core/errors';
 import { localToEpoch, resolveZone } from '../core/zones';
 import type { Parser, PartialMaintenance } from '../core/types';
-
-/** htmlparser2 rather than parse5: much faster, and these notices need no HTML5 tree repair. */
-const HTMLPARSER2 = { xml: { xmlMode: false, decodeEntities: true } };
+import { elementsNamed, htmlDocument, textOf } from '../core/html';
 
 // Zayo ("MR Zayo <mr@zayo.com>") writes one HTML notice per ticket: bold labels
 // ("Maintenance Ticket #:", "Customer:", "Reason for Maintenance:", "Date Notice Sent:")
@@ -72,19 +69,19 @@ export const zayoHtmlParser: Parser = {
   name: 'zayo-html',
   dataTypes: ['html'],
   parse: (part) => {
-    const $ = load(String(part.content), HTMLPARSER2);
+    const doc = htmlDocument(part);
     const common: PartialMaintenance = {};
     const windows: ActivityWindow[] = [];
     let status: MaintenanceStatus | undefined;
 
-    for (const b of $('b').toArray()) {
-      const label = squash($(b).text()).toLowerCase();
-      if (label.startsWith('maintenance ticket #:')) common.maintenance_id = valueAfter($, b) || undefined;
-      else if (label.startsWith('customer:')) common.account = valueAfter($, b) || undefined;
-      else if (label.startsWith('reason for maintenance:')) common.summary = valueAfter($, b);
-      else if (label.startsWith('date notice sent:')) common.stamp = noticeDate(valueAfter($, b));
+    for (const b of elementsNamed(doc, 'b')) {
+      const label = squash(textOf(b)).toLowerCase();
+      if (label.startsWith('maintenance ticket #:')) common.maintenance_id = valueAfter(b) || undefined;
+      else if (label.startsWith('customer:')) common.account = valueAfter(b) || undefined;
+      else if (label.startsWith('reason for maintenance:')) common.summary = valueAfter(b);
+      else if (label.startsWith('date notice sent:')) common.stamp = noticeDate(valueAfter(b));
       else if (label.includes('activity date')) {
-        const window = windowIn(activityText($, b));
+        const window = windowIn(activityText(b));
         if (window) windows.push(window);
       } else if (label.includes('serves as official notification')) {
         if (label.includes('will be performing maintenance')) status = 'CONFIRMED';
@@ -92,7 +89,7 @@ export const zayoHtmlParser: Parser = {
       }
     }
     let pageText: string | undefined;
-    const text = () => (pageText = pageText ?? $.root().text());
+    const text = () => (pageText = pageText ?? textOf(doc));
     if (windows.length === 0) windows.push(...windowsFromText(text()));
     if (!status) {
       const body = squash(text()).toLowerCase();
@@ -101,7 +98,7 @@ export const zayoHtmlParser: Parser = {
     }
     if (status) common.status = status;
 
-    common.circuits = circuitTable($);
+    common.circuits = circuitTable(doc);
 
     if (windows.length === 0) {
       if (!common.maintenance_id) throw new ParserError('not a Zayo notice: no "Maintenance Ticket #" and no activity date');
@@ -120,14 +117,14 @@ function squash(text: string): string {
  * The value written after a bold label: the following text up to the next line break or
  * bold label. Line breaks inside the value (multi-line reasons) are kept.
  */
-function valueAfter($: CheerioAPI, label: Element): string {
+function valueAfter(label: Element): string {
   let out = '';
   for (let node: AnyNode | null = label.nextSibling; node; node = node.nextSibling) {
     if (node.type === 'tag' && (node.name === 'br' || node.name === 'b')) {
       if (node.name === 'b' || out.trim()) break;
       continue;
     }
-    out += node.type === 'text' ? node.data : node.type === 'tag' ? $(node).text() : '';
+    out += node.type === 'text' ? node.data : node.type === 'tag' ? textOf(node) : '';
   }
   return out
     .replace(/\u00a0/g, ' ')
@@ -153,11 +150,11 @@ function dayTimeToEpoch(m: RegExpExecArray, zone: string): number | undefined {
 }
 
 /** The text after an "Activity Date" label up to the next bold label (its window lines). */
-function activityText($: CheerioAPI, label: Element): string {
+function activityText(label: Element): string {
   let text = '';
   for (let node: AnyNode | null = label.nextSibling; node; node = node.nextSibling) {
     if (node.type === 'tag' && node.name === 'b') break;
-    text += node.type === 'text' ? node.data : node.type === 'tag' ? ` ${$(node).text()} ` : '';
+    text += node.type === 'text' ? node.data : node.type === 'tag' ? ` ${textOf(node)} ` : '';
   }
   return text;
 }
@@ -193,22 +190,27 @@ function windowIn(text: string): ActivityWindow | undefined {
 }
 
 /** The "Circuit(s) Affected" table, found by its "Circuit Id" and "Expected Impact" headers. */
-function circuitTable($: CheerioAPI): { circuit_id: string; impact: Impact }[] {
+function circuitTable(doc: Document): { circuit_id: string; impact: Impact }[] {
   const circuits: { circuit_id: string; impact: Impact }[] = [];
-  for (const table of $('table').toArray()) {
-    const headers = $(table)
-      .find('th')
-      .toArray()
-      .map((th) => squash($(th).text()).toLowerCase());
+  // Most tables of a notice are nested layout: only the tables around a "Circuit Id" header
+  // cell can be the circuit table, so the others are not searched for headers one by one.
+  const candidates = new Set<AnyNode>();
+  for (const th of elementsNamed(doc, 'th')) {
+    if (squash(textOf(th)).toLowerCase() !== 'circuit id') continue;
+    for (let n: AnyNode | null = th.parent; n; n = n.parent) if (n.type === 'tag' && n.name === 'table') candidates.add(n);
+  }
+  for (const table of elementsNamed(doc, 'table')) {
+    if (!candidates.has(table)) continue;
+    const headers = elementsNamed(table, 'th').map((th) => squash(textOf(th)).toLowerCase());
     const idCol = headers.indexOf('circuit id');
     const impactCol = headers.indexOf('expected impact');
     if (idCol < 0 || impactCol < 0) continue;
-    for (const row of $(table).find('tr').toArray()) {
+    for (const row of elementsNamed(table, 'tr')) {
       const cells = cellsOf(row).filter((c) => c.name === 'td');
       if (cells.length <= Math.max(idCol, impactCol)) continue;
-      const circuitId = $(cells[idCol]).text().trim();
+      const circuitId = textOf(cells[idCol]).trim();
       if (!circuitId) continue;
-      circuits.push({ circuit_id: circuitId, impact: zayoImpact($(cells[impactCol]).text()) });
+      circuits.push({ circuit_id: circuitId, impact: zayoImpact(textOf(cells[impactCol])) });
     }
   }
   return circuits;
