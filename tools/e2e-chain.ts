@@ -120,7 +120,7 @@ export interface Chain {
   kill(app: ChainApp): Promise<void>;
   /** Raw notices of `source` stored, and how many are accounted (parsed, unparsed or ignored). */
   accounted(source: string): Promise<{ stored: number; accounted: number }>;
-  /** No event waits in the outbox and the notifier has nothing pending or unacknowledged. */
+  /** No event waits in the outbox, the notifier has nothing pending or unacknowledged, and no delivery waits to be posted. */
   notifierIdle(): Promise<boolean>;
   query<T extends Record<string, unknown>>(sql: string): Promise<T[]>;
   close(): Promise<void>;
@@ -208,10 +208,17 @@ export async function startChain(natsUrl: string, pgUrl: string): Promise<Chain>
             if (c.name.includes('notifier') && (c.num_pending > 0 || c.num_ack_pending > 0)) return false;
           }
         }
-        return true;
       } catch {
         return false; // NATS not reachable yet (restarted): ask again
       }
+      // The consumers only take events in (a pending delivery record each, then the ack); each
+      // destination's worker posts afterwards. Idle means those queues are empty too, or the
+      // benchmark would stop the clock with hundreds of Slack posts still to make.
+      const notifier = apps.get('notifier');
+      if (!notifier) return false;
+      const metrics = await fetch(`${notifier.url}/metrics`).then((r) => (r.ok ? r.text() : undefined), () => undefined);
+      if (metrics === undefined) return false;
+      return !/^notifier_queued_deliveries\{[^}]*\} [1-9]/m.test(metrics);
     },
     query,
     async close() {

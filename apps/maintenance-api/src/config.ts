@@ -25,8 +25,12 @@ export const apiConfig = serviceEnv(3000).extend({
   PARSED_BATCH: z.coerce.number().int().min(1).max(2000).default(512),
   /** Batches of parsed maintenances in flight at once (one gathers while another waits on PostgreSQL). */
   PARSED_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(2),
-  /** Raw notices, unparsed and ignored records stored at once. */
-  NOTICES_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /**
+   * Raw notices, unparsed and ignored records stored at once. Each is its own short transaction;
+   * with 4 at once the raw intake kept ~220/s and lagged the import by seconds (bench:e2e
+   * 2026-12-07: raw notices all stored 9.5-13 s after a 3-4.6 s import; with 32, 4.0-4.7 s).
+   */
+  NOTICES_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(32),
   /**
    * Deliveries of a message before it is dead-lettered. High: while PostgreSQL is down every
    * message is nak'd with a delay (at most INTAKE_RETRY_MAX_MS), and none may be lost to an outage.

@@ -27,6 +27,7 @@ export {
   circuitKey,
   epoch,
   fromEpoch,
+  pgText,
   type ProviderRecord,
   type CircuitRecord,
   type MaintenanceRecord,

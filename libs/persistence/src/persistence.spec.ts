@@ -142,6 +142,24 @@ describe('persistence - repositories', () => {
     expect(raw?.body.toString()).toBe('abc');
   });
 
+  it('notices - many in one statement: each answered in order, the same id twice stored once with the highest attempt', async () => {
+    const meta = (id: string, attempt = 1) => ({ noticeId: id, source: 'imap', receivedAt: 1_800_000_000, size: 3, sha256: 'b'.repeat(64), attempt, correlationId: 'c' });
+    expect(await store.repos.notices.saveRaw(meta('imap:old@y'), Buffer.from('old'))).toBe('stored');
+    const answers = await store.repos.notices.saveRawMany([
+      { meta: meta('imap:b@y'), body: Buffer.from('bbb') },
+      { meta: meta('imap:old@y', 3), body: Buffer.from('old') },
+      { meta: meta('imap:a@y'), body: Buffer.from('aaa') },
+      { meta: meta('imap:b@y', 2), body: Buffer.from('bbb') },
+    ]);
+    expect(answers).toEqual(['stored', 'known', 'stored', 'known']);
+    expect(await store.repos.notices.saveRawMany([{ meta: meta('imap:a@y'), body: Buffer.from('aaa') }])).toEqual(['known']);
+    expect(await store.repos.notices.saveRawMany([])).toEqual([]);
+    const [a, b, old] = await Promise.all(['imap:a@y', 'imap:b@y', 'imap:old@y'].map((id) => store.repos.notices.getRaw(id)));
+    expect([a?.body.toString(), a?.attempt]).toEqual(['aaa', 1]);
+    expect([b?.body.toString(), b?.attempt]).toEqual(['bbb', 2]);
+    expect([old?.body.toString(), old?.attempt]).toEqual(['old', 3]);
+  });
+
   it('outbox - an event id is written once, and claimed in order', async () => {
     const e1 = event('T-1', 'new', 1);
     const e2 = event('T-1', 'updated', 2);

@@ -1,3 +1,4 @@
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { StoreContentionError, StoreUnavailableError } from './errors';
 import { isConnectionError, translateError } from './pg-errors';
 
@@ -14,6 +15,8 @@ describe('PostgreSQL error classification', () => {
     ['a QueryFailedError-like wrapper', Object.assign(new Error('query failed'), { driverError: withCode('x', '08006') })],
     ['wrapped as a cause', new Error('apply failed', { cause: new Error('Client has encountered a connection error and is not queryable') })],
     ['two levels of causes', new Error('a', { cause: new Error('b', { cause: withCode('connect ECONNREFUSED ::1:5432', 'ECONNREFUSED') }) })],
+    ['a query on a connection TypeORM released under it', new QueryRunnerProviderAlreadyReleasedError()],
+    ['a query on a released query runner, wrapped', new Error('apply failed', { cause: new QueryRunnerAlreadyReleasedError() })],
     ['an AggregateError of both address families', new AggregateError([withCode('connect ECONNREFUSED ::1:5432', 'ECONNREFUSED'), withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED')])],
   ])('%s is a connection error, translated to StoreUnavailableError', (_label, err) => {
     expect(isConnectionError(err)).toBe(true);

@@ -1,3 +1,4 @@
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { StoreContentionError, StoreUnavailableError } from './errors';
 
 /**
@@ -38,6 +39,10 @@ export function isConnectionError(err: unknown, depth = 0): boolean {
     return code.startsWith('08') || code.startsWith('53') || ['57P01', '57P02', '57P03', '58000', '58030'].includes(code);
   }
   if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+  // TypeORM's answer to a query on a connection it released under the query (PostgreSQL
+  // restarted mid-transaction: maintenance-api's restart e2e dead-lettered parsed
+  // maintenances with it, classified permanent). Retried like the loss it follows.
+  if (err instanceof QueryRunnerProviderAlreadyReleasedError || err instanceof QueryRunnerAlreadyReleasedError) return true;
   if (typeof e.message === 'string' && NETWORK_MESSAGES.test(e.message)) return true;
   if (err instanceof AggregateError && err.errors.some((x) => isConnectionError(x, depth + 1))) return true;
   return isConnectionError(e.driverError, depth + 1) || isConnectionError(e.cause, depth + 1);

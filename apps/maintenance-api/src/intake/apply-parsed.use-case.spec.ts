@@ -138,6 +138,15 @@ describe(ApplyParsedUseCase.name, () => {
     expect(updated!.maintenance.version).toBe(2);
   });
 
+  it('an id with NUL characters is the stored maintenance without them, alone or in a batch with it', async () => {
+    await sut.execute(parsed('NULID-1', { sequence: 1 }));
+    expect(await sut.execute(parsed('NULID\u0000\u0000-1', { sequence: 2, summary: 'changed' }))).toMatchObject({ outcome: 'applied', events: ['updated'] });
+    const [a, b] = await Promise.all([sut.execute(parsed('NULID-2', { sequence: 1 })), sut.execute(parsed('NULID-\u00002', { sequence: 2, summary: 'changed' }))]);
+    expect([a.outcome, b.outcome]).toEqual(['applied', 'applied']);
+    expect(await store.repos.maintenances.getByKey('zayo', 'NULID-1')).toMatchObject({ sequence: 2, summary: 'changed' });
+    expect(await store.repos.maintenances.getByKey('zayo', 'NULID-2')).toMatchObject({ sequence: 2, summary: 'changed' });
+  });
+
   it('a newer notice that changes nothing bumps no version and announces nothing', async () => {
     await sut.execute(parsed('SAME-1', { sequence: 1 }));
     expect(await sut.execute(parsed('SAME-1', { sequence: 2, stamp: T0 + 5 }))).toMatchObject({ outcome: 'no-change', events: [] });

@@ -6,6 +6,7 @@ import {
   Store,
   circuitKey,
   isTransientStoreError,
+  pgText,
   type CircuitRecord,
   type ImpactRecord,
   type MaintenanceRecord,
@@ -89,7 +90,10 @@ class ConcurrentWriteError extends Error {
 
 const AUTHOR = 'maintenance-api';
 const TERMINAL = ['CANCELLED', 'COMPLETED', 'RE-SCHEDULED'];
-const mkey = (providerType: string, maintenanceId: string) => `${providerType}\u0000${maintenanceId}`;
+// The id as PostgreSQL keeps it (NUL characters dropped, pgText): a parsed id with NULs is the
+// stored maintenance without them, not a new one that can never be inserted (a fuzzed notice in
+// the chaos run was retried as 'created meanwhile' until it was dead-lettered).
+const mkey = (providerType: string, maintenanceId: string) => `${providerType}\u0000${pgText(maintenanceId)}`;
 const ckey = (providerType: string, key: string) => `${providerType} ${key}`;
 const messageKey = (p: { noticeId: string; attempt: number; index: number }) => `${p.noticeId}#${p.attempt}/${p.index}`;
 

@@ -76,6 +76,55 @@ export class NoticeRepository {
     return rows[0]?.inserted ? 'stored' : 'known';
   }
 
+  /**
+   * saveRaw for many notices in one statement (one round trip, one commit), each answer in the
+   * order given. The same notice id twice is stored once: the first is 'stored' (or 'known'),
+   * the others 'known', and the attempt kept is the highest, as saveRaw one after the other does.
+   */
+  async saveRawMany(notices: readonly { meta: RawNoticeMeta; body: Uint8Array }[]): Promise<('stored' | 'known')[]> {
+    if (notices.length === 0) return [];
+    const first = new Map<string, { meta: RawNoticeMeta; body: Uint8Array; attempt: number }>();
+    for (const n of notices) {
+      const id = pgText(n.meta.noticeId);
+      const seen = first.get(id);
+      if (seen) seen.attempt = Math.max(seen.attempt, n.meta.attempt);
+      else first.set(id, { ...n, attempt: n.meta.attempt });
+    }
+    // In notice id order: two statements upserting some of the same ids lock them in one order.
+    const rows = [...first.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const params: unknown[] = [];
+    const values = rows.map(([id, { meta, body, attempt }]) => {
+      const at = params.length;
+      params.push(
+        id,
+        meta.source,
+        opt(meta.sender),
+        opt(meta.subject),
+        fromEpoch(meta.receivedAt),
+        meta.size,
+        meta.sha256,
+        opt(meta.providerHint),
+        attempt,
+        pgText(meta.correlationId),
+        Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+      );
+      return `(${Array.from({ length: 11 }, (_, i) => `$${at + i + 1}`).join(', ')})`;
+    });
+    const result: { notice_id: string; inserted: boolean }[] = await this.m.query(
+      `INSERT INTO raw_notice (notice_id, source, sender, subject, received_at, size, sha256, provider_hint, attempt, correlation_id, body)
+       VALUES ${values.join(', ')}
+       ON CONFLICT (notice_id) DO UPDATE SET attempt = GREATEST(raw_notice.attempt, excluded.attempt)
+       RETURNING notice_id, (xmax = 0) AS inserted`,
+      params,
+    );
+    const inserted = new Set(result.filter((r) => r.inserted).map((r) => r.notice_id));
+    return notices.map((n) => {
+      const id = pgText(n.meta.noticeId);
+      if (!inserted.delete(id)) return 'known';
+      return 'stored';
+    });
+  }
+
   /** A raw notice with its bytes. */
   async getRaw(noticeId: string): Promise<StoredRawNotice | undefined> {
     const rows: RawNoticeRow[] = await this.m.query(`SELECT * FROM raw_notice WHERE notice_id = $1`, [noticeId]);
