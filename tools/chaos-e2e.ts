@@ -3,7 +3,8 @@
 // used), the four mail services as built processes, notifications to a fake Slack.
 //  1. N provider-format mails (default 2,000) are imported while, one after another, each
 //     service is SIGKILLed and started again, then nats-server and PostgreSQL are restarted;
-//     each fault waits for the chain to make progress after the previous one. Afterwards:
+//     the k-th of the n faults fires once k/(n+1) of the mails are accounted, so each one lands
+//     while work is in hand (a fault that finds nothing outstanding fails the run). Afterwards:
 //     notices lost (stored but not accounted, or published but not stored), duplicate
 //     maintenances (two rows for one provider key), duplicate Slack posts (the same event
 //     posted twice).
@@ -118,25 +119,32 @@ async function main(): Promise<number> {
         }
       }
     })();
-    const progress = async (what: string) => {
-      const before = (await c.accounted('chaos')).accounted;
-      await until(async () => (await c.accounted('chaos')).accounted > before || before >= mails, 120_000, `progress after ${what}`);
-    };
+    // The faults are spread over the backfill by progress: the k-th of n fires once k/(n+1) of
+    // the mails are accounted, so each one lands while the chain has work in hand (the chain got
+    // fast enough that "after some progress" let the later faults hit an idle chain). Each fault
+    // prints how many notices were still outstanding when it fired; a fault that found none did
+    // not test anything and fails the run.
+    const FAULTS = CHAIN_APPS.length + 2;
     const faults: string[] = [];
+    const idleFaults: string[] = [];
+    const fire = async (k: number, what: string, act: () => Promise<void>) => {
+      const threshold = Math.floor((mails * k) / (FAULTS + 1));
+      await until(async () => (await c.accounted('chaos')).accounted >= threshold, 600_000, `${threshold} accounted before ${what}`);
+      const outstanding = mails - (await c.accounted('chaos')).accounted;
+      if (outstanding <= 0) idleFaults.push(what);
+      await act();
+      faults.push(what);
+      console.log(`  ${((performance.now() - started) / 1000).toFixed(1)} s: ${what} with ${outstanding} notices outstanding`);
+    };
+    let k = 0;
     for (const app of CHAIN_APPS) {
-      await c.kill(app);
-      await c.start(app);
-      faults.push(`SIGKILL ${app}`);
-      await progress(`SIGKILL ${app}`);
-      console.log(`  ${((performance.now() - started) / 1000).toFixed(1)} s: SIGKILL ${app}, restarted; ${(await c.accounted('chaos')).accounted} accounted`);
+      await fire(++k, `SIGKILL ${app}`, async () => {
+        await c.kill(app);
+        await c.start(app);
+      });
     }
-    await nats.restart();
-    faults.push('nats-server restart');
-    await progress('the nats-server restart');
-    console.log(`  ${((performance.now() - started) / 1000).toFixed(1)} s: nats-server restarted; ${(await c.accounted('chaos')).accounted} accounted`);
-    await pg.restart();
-    faults.push('PostgreSQL restart');
-    console.log(`  ${((performance.now() - started) / 1000).toFixed(1)} s: PostgreSQL restarted`);
+    await fire(++k, 'nats-server restart', () => nats.restart());
+    await fire(++k, 'PostgreSQL restart', () => pg.restart());
     await importing;
     console.log(`  ${((performance.now() - started) / 1000).toFixed(1)} s: import done`);
     await until(async () => (await c.accounted('chaos')).accounted >= mails, 600_000, 'every notice accounted after the faults');
@@ -144,10 +152,12 @@ async function main(): Promise<number> {
     const seconds = (performance.now() - started) / 1000;
     const figures = await audit(c, 'chaos', mails, posted);
     console.log(`chaos: ${mails} mails in ${seconds.toFixed(1)} s through ${faults.join(', ')}`);
-    for (const [k, v] of Object.entries(figures)) {
-      console.log(`  ${k}: ${v}`);
+    for (const [name, v] of Object.entries(figures)) {
+      console.log(`  ${name}: ${v}`);
       bad += v;
     }
+    console.log(`  faults that found the chain idle: ${idleFaults.length}${idleFaults.length ? ` (${idleFaults.join(', ')})` : ''}`);
+    bad += idleFaults.length;
 
     // 2. Fuzzed mails.
     const rnd = prng(Number(process.env['CHAOS_SEED'] ?? 0xc4a05));
