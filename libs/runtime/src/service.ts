@@ -94,6 +94,13 @@ export async function runService<S extends z.ZodObject>(
       process.exit(1);
     }, 25_000);
     force.unref();
+    // Says what still holds the process when a stop is slow (once seen in CI: nothing logged
+    // between SIGTERM and the harness's SIGKILL 15 s later).
+    const slow = setTimeout(() => {
+      const resources = process.getActiveResourcesInfo().reduce<Record<string, number>>((acc, r) => ((acc[r] = (acc[r] ?? 0) + 1), acc), {});
+      logger.warn(`still stopping after 10 s; active resources: ${Object.entries(resources).map(([k, n]) => `${k}x${n}`).join(', ')}`);
+    }, 10_000);
+    slow.unref();
     app.close().then(
       () => process.exit(0),
       (err: unknown) => {
