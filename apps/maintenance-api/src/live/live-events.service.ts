@@ -34,50 +34,41 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
   constructor(@Inject(Bus) private readonly bus: Bus) {}
 
   onModuleInit(): void {
-    this.followDrains();
-    const sub = this.bus.nc.subscribe(this.bus.ns.subject(SUBJECTS.maintenanceEventAll));
-    this.subs.push(sub);
-    void (async () => {
-      for await (const msg of sub) {
-        const parsed = LifecycleEvent.safeParse(safeJson(msg.data));
-        if (!parsed.success) {
-          this.log.warn(`live: an event on ${msg.subject} does not match the contract; not forwarded`);
-          continue;
-        }
-        const e = parsed.data;
-        this.subject.next({
-          eventId: e.eventId,
-          type: e.type,
-          occurredAt: e.occurredAt,
-          providerType: e.maintenance.providerType,
-          maintenanceId: e.maintenance.maintenanceId,
-          status: e.maintenance.status,
-          start: e.maintenance.start,
-          end: e.maintenance.end,
-        });
-      }
-    })();
+    this.follow(SUBJECTS.maintenanceEventAll, LifecycleEvent, (e) => ({
+      eventId: e.eventId,
+      type: e.type,
+      occurredAt: e.occurredAt,
+      providerType: e.maintenance.providerType,
+      maintenanceId: e.maintenance.maintenanceId,
+      status: e.maintenance.status,
+      start: e.maintenance.start,
+      end: e.maintenance.end,
+    }));
+    // A drain state one of the replicas kept (DrainStateConsumer), after its commit.
+    this.follow(LIVE_DRAIN_SUBJECT, DrainStepEvent, (d) => ({
+      eventId: d.stepId,
+      type: 'drain',
+      occurredAt: d.at,
+      providerType: d.providerType,
+      maintenanceId: d.maintenanceId,
+      status: d.state,
+      start: d.window.start,
+      end: d.window.end,
+    }));
   }
 
-  // A drain state one of the replicas kept (DrainStateConsumer), after its commit.
-  private followDrains(): void {
-    const sub = this.bus.nc.subscribe(this.bus.ns.subject(LIVE_DRAIN_SUBJECT));
+  /** Forwards each message of a core subscription that matches its contract; the rest is logged and dropped. */
+  private follow<T>(subject: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, toLive: (m: T) => LiveEvent): void {
+    const sub = this.bus.nc.subscribe(this.bus.ns.subject(subject));
     this.subs.push(sub);
     void (async () => {
       for await (const msg of sub) {
-        const parsed = DrainStepEvent.safeParse(safeJson(msg.data));
-        if (!parsed.success) continue;
-        const d = parsed.data;
-        this.subject.next({
-          eventId: d.stepId,
-          type: 'drain',
-          occurredAt: d.at,
-          providerType: d.providerType,
-          maintenanceId: d.maintenanceId,
-          status: d.state,
-          start: d.window.start,
-          end: d.window.end,
-        });
+        const parsed = schema.safeParse(safeJson(msg.data));
+        if (!parsed.success) {
+          this.log.warn(`live: a message on ${msg.subject} does not match the contract; not forwarded`);
+          continue;
+        }
+        this.subject.next(toLive(parsed.data));
       }
     })();
   }

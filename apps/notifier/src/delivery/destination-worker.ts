@@ -260,22 +260,17 @@ export class DestinationWorker {
   // delivery goes back in the queue and is resolved from the store, as a failed write was before.
   private finishInBackground(sending: DeliveryRecord, revision: number, remoteId: string | undefined): void {
     const eventId = sending.eventId;
+    // Done: forget the record again (write() remembered it), unless the delivery came back meanwhile.
+    const forget = () => {
+      if (!this.queue.includes(eventId)) this.known.delete(eventId);
+    };
     const p = this.finish(sending, revision, 'sent', { remoteId })
-      .then(
-        () => {
-          // Done: forget the record again (write() remembered it), unless the delivery came back meanwhile.
-          if (!this.queue.includes(eventId)) this.known.delete(eventId);
-        },
-        (err: unknown) => {
-          if (err instanceof DeliveryTakenError) {
-            if (!this.queue.includes(eventId)) this.known.delete(eventId);
-            return;
-          }
-          this.deps.logger.warn(`${this.settings.name}: recording ${eventId} as sent failed: ${(err as Error).message}; it will be resolved from the store`);
-          this.known.delete(eventId);
-          this.enqueue(eventId);
-        },
-      )
+      .then(forget, (err: unknown) => {
+        if (err instanceof DeliveryTakenError) return forget();
+        this.deps.logger.warn(`${this.settings.name}: recording ${eventId} as sent failed: ${(err as Error).message}; it will be resolved from the store`);
+        this.known.delete(eventId);
+        this.enqueue(eventId);
+      })
       .finally(() => this.finishing.delete(p));
     this.finishing.add(p);
   }

@@ -54,26 +54,8 @@ export class NoticeRepository {
    * attempt of a known notice only raises the attempt seen ('known').
    */
   async saveRaw(meta: RawNoticeMeta, body: Uint8Array): Promise<'stored' | 'known'> {
-    const rows: { inserted: boolean }[] = await this.m.query(
-      `INSERT INTO raw_notice (notice_id, source, sender, subject, received_at, size, sha256, provider_hint, attempt, correlation_id, body)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (notice_id) DO UPDATE SET attempt = GREATEST(raw_notice.attempt, excluded.attempt)
-       RETURNING (xmax = 0) AS inserted`,
-      [
-        pgText(meta.noticeId),
-        meta.source,
-        opt(meta.sender),
-        opt(meta.subject),
-        fromEpoch(meta.receivedAt),
-        meta.size,
-        meta.sha256,
-        opt(meta.providerHint),
-        meta.attempt,
-        pgText(meta.correlationId),
-        Buffer.from(body.buffer, body.byteOffset, body.byteLength),
-      ],
-    );
-    return rows[0]?.inserted ? 'stored' : 'known';
+    const [answer] = await this.saveRawMany([{ meta, body }]);
+    return answer;
   }
 
   /**
