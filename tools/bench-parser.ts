@@ -1,14 +1,17 @@
 // npm run bench:parser -- [DIR] [--seconds N]: throughput of the whole parse (MIME + provider
 // parsers) over every mail case of a corpus (INDEX.tsv rows with a primary_email), and of
 // mailparser alone with the same options (the "MIME floor"). One process, no worker threads,
-// no caching of results: every iteration parses from the raw bytes. After a warm-up, each
-// phase runs for N seconds (default 3). The last two lines are exactly
+// no caching of results: every iteration parses from the raw bytes. No provider hint: the
+// provider is detected from the sender as in production. The corpus is anonymised (its senders
+// are example.com and the like), so a mail whose sender names no provider gets a From: of its
+// provider's own domain first, the sender it came from. After a warm-up, each phase runs for
+// N seconds (default 3). The last two lines are exactly
 //   parser: <number> mails/s
 //   mime floor: <number> mails/s
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { MAILPARSER_OPTIONS, builtInRegistry, loadCorpus, parseMail } from '@maintwatch/providers';
+import { MAILPARSER_OPTIONS, builtInRegistry, loadCorpus, parseMail, type ProviderRegistry } from '@maintwatch/providers';
 
 interface Mail {
   name: string;
@@ -73,21 +76,55 @@ function describe(label: string, r: PhaseResult): string {
 
 const rate = (r: PhaseResult) => r.mails / r.seconds;
 
+/**
+ * The mail as its provider sent it: unchanged when the sender already names the provider,
+ * else with its top-level From: (folded lines included) replaced by the provider's first
+ * sender address or domain. Undefined when even that does not select the provider.
+ */
+async function asSentByProvider(registry: ProviderRegistry, provider: string, bytes: Buffer): Promise<{ bytes: Buffer; resent: boolean } | undefined> {
+  const detected = async (b: Buffer) => {
+    const outcome = await parseMail(b, { registry });
+    return outcome.kind !== 'ignored' && outcome.providerType === provider;
+  };
+  if (await detected(bytes)) return { bytes, resent: false };
+  const sender = registry.get(provider)?.senders[0]?.replace(/^@/, '');
+  if (!sender) return undefined;
+  const address = sender.includes('@') ? sender : `noc@${sender}`;
+  const text = bytes.toString('latin1');
+  const headerEnd = text.search(/\r?\n\r?\n/);
+  const head = headerEnd < 0 ? text : text.slice(0, headerEnd);
+  const eol = head.includes('\r\n') ? '\r\n' : '\n';
+  const from = /^From:[^\n]*\n?(?:[ \t][^\n]*\n?)*/im;
+  const newHead = from.test(head) ? head.replace(from, `From: ${address}${eol}`).replace(/\r?\n$/, '') : `From: ${address}${eol}${head}`;
+  const resent = Buffer.from(newHead + text.slice(head.length), 'latin1');
+  return (await detected(resent)) ? { bytes: resent, resent: true } : undefined;
+}
+
 async function main(): Promise<number> {
   const { dir, seconds } = parseArgs(process.argv.slice(2));
   if (!existsSync(dir)) {
     console.error(`corpus directory ${dir} not found`);
     return 2;
   }
-  const mails: Mail[] = loadCorpus(dir, { mailOnly: true })
-    .filter((c) => c.primaryEmail)
-    .map((c) => ({ name: c.name, provider: c.provider, bytes: readFileSync(join(c.dir, c.primaryEmail as string)) }));
+  const registry = builtInRegistry();
+  const cases = loadCorpus(dir, { mailOnly: true }).filter((c) => c.primaryEmail);
+  const mails: Mail[] = [];
+  let resent = 0;
+  for (const c of cases) {
+    const mail = await asSentByProvider(registry, c.provider, readFileSync(join(c.dir, c.primaryEmail as string)));
+    if (!mail) {
+      console.error(`${c.name}: no From: of provider ${c.provider} makes the parser detect it`);
+      return 2;
+    }
+    if (mail.resent) resent++;
+    mails.push({ name: c.name, provider: c.provider, bytes: mail.bytes });
+  }
   if (mails.length === 0) {
     console.error(`no mail cases (INDEX.tsv rows with a primary_email) in ${dir}`);
     return 2;
   }
-  const registry = builtInRegistry();
-  const parse = (m: Mail) => parseMail(m.bytes, { registry, providerHint: m.provider });
+  console.log(`${resent} of ${mails.length} anonymised senders replaced by their provider's domain`);
+  const parse = (m: Mail) => parseMail(m.bytes, { registry });
   const mime = (m: Mail) => simpleParser(m.bytes, MAILPARSER_OPTIONS);
 
   const totalBytes = mails.reduce((n, m) => n + m.bytes.length, 0);

@@ -23,13 +23,64 @@ export function htmlDocument(part: DataPart): Document {
   return doc;
 }
 
-/** The text of a node and its descendants (what cheerio's `.text()` returns, without the wrapper). */
+/**
+ * The text of a node and its descendants: what domutils' `textContent` (and cheerio's
+ * `.text()`) returns, comments left out, CDATA and script/style text kept. An explicit stack
+ * and one string instead of its recursion building and joining an array at every level.
+ */
 export function textOf(node: AnyNode | AnyNode[]): string {
-  return DomUtils.textContent(node);
+  let text = '';
+  const stack: AnyNode[] = Array.isArray(node) ? [...node].reverse() : [node];
+  while (stack.length > 0) {
+    const n = stack.pop() as AnyNode;
+    if (n.type === 'text') text += n.data;
+    else if (n.type !== 'comment' && 'children' in n) {
+      const children = n.children;
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    }
+  }
+  return text;
 }
 
-/** Elements with one of these (lower-case) names under `root`, in document order. */
+/** Every element of a document in document order, and by name: built once per (read-only) document. */
+interface ElementIndex {
+  all: Element[];
+  byName: Map<string, Element[]>;
+}
+
+const indexes = new WeakMap<Document, ElementIndex>();
+
+function elementIndex(doc: Document): ElementIndex {
+  let index = indexes.get(doc);
+  if (index) return index;
+  index = { all: [], byName: new Map() };
+  const stack: AnyNode[] = [...doc.children].reverse();
+  while (stack.length > 0) {
+    const n = stack.pop() as AnyNode;
+    if (DomUtils.isTag(n)) {
+      index.all.push(n);
+      const named = index.byName.get(n.name);
+      if (named) named.push(n);
+      else index.byName.set(n.name, [n]);
+    }
+    if ('children' in n) for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+  }
+  indexes.set(doc, index);
+  return index;
+}
+
+/**
+ * Elements with one of these names (case as the document keeps them: lower case in HTML)
+ * under `root`, in document order. Parsers ask a document for several names in turn (every
+ * <p>, then every <strong>, then every <tr>): on a Document each ask reads one index built by
+ * a single walk instead of walking the whole tree again. A fresh array each time.
+ */
 export function elementsNamed(root: AnyNode | AnyNode[], ...names: string[]): Element[] {
+  if (!Array.isArray(root) && root.type === 'root') {
+    const index = elementIndex(root as Document);
+    if (names.length === 1) return [...(index.byName.get(names[0]) ?? [])];
+    return index.all.filter((el) => names.includes(el.name));
+  }
   const roots = Array.isArray(root) ? root : [root];
   const children = roots.flatMap((r) => ('children' in r ? (r.children as AnyNode[]) : []));
   if (names.length === 1) return DomUtils.getElementsByTagName(names[0], children, true);
