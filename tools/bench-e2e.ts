@@ -10,6 +10,8 @@
 //  2. mail to Slack: M mails (default 200) appended to a Dovecot mailbox by IMAP APPEND one at a
 //     time, each a BCOP notice with a future window; timed from APPEND's return to the fake
 //     Slack's receipt of the message naming its ticket.
+// Over the backfill it also prints the CPU seconds each process spent (services with their
+// threads, nats-server, PostgreSQL, the import, everything else): where the chain's time goes.
 // The last two lines are exactly
 //   e2e backfill: <number> mails/s
 //   mail to slack p99: <number> ms
@@ -19,7 +21,7 @@ import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { ownNats, ownPostgres, until } from '@maintwatch/testing';
 import { backfill } from '../apps/ingest/src/backfill/backfill';
-import { arg, chainPosts, copy, latencyMail, mbox, percentile, startChain, templates, type Chain } from './e2e-chain';
+import { arg, chainPosts, copy, cpuByRole, cpuLine, latencyMail, mbox, percentile, startChain, templates, type Chain } from './e2e-chain';
 
 async function main(): Promise<void> {
   const mails = arg('mails', 2000);
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
     writeFileSync(file, mbox(Array.from({ length: mails }, (_, i) => copy(ts[i % ts.length], i))));
     console.log(`backfill: ${mails} mails from ${ts.length} fixtures of ${new Set(ts.map((t) => t.provider)).size} providers`);
     const before = chainPosts(c).length;
+    const cpuBefore = cpuByRole();
     const started = performance.now();
     // Where the time goes: when the raw notices are all stored (ingest + maintenance-api's raw
     // intake) and when they are all accounted (parser + apply).
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
     await rawStored;
     await until(() => c.notifierIdle(), 600_000, 'the notifier idle');
     const done = performance.now();
+    const cpuAfter = cpuByRole();
     const a = await c.accounted('bench');
     const [outcome] = await c.query<{ parsed: string; unparsed: string; ignored: string; maintenances: string; events: string }>(
       `SELECT (SELECT count(DISTINCT notice_id) FROM parsed_record) AS parsed, (SELECT count(*) FROM unparsed_record) AS unparsed,
@@ -60,6 +64,7 @@ async function main(): Promise<void> {
     const posts = chainPosts(c).length - before;
     console.log(`published ${report.published} notices in ${((published - started) / 1000).toFixed(2)} s; raw notices all stored after ${((rawAt - started) / 1000).toFixed(2)} s; all accounted after ${((storedAt - started) / 1000).toFixed(2)} s; notifier idle after ${((done - started) / 1000).toFixed(2)} s`);
     console.log(`stored ${a.stored}, accounted ${a.accounted} (parsed ${outcome.parsed}, unparsed ${outcome.unparsed}, ignored ${outcome.ignored}); ${outcome.maintenances} maintenances, ${outcome.events} lifecycle events, ${posts} Slack posts`);
+    console.log(cpuLine(cpuBefore, cpuAfter, report.published));
     if (a.accounted !== report.published) throw new Error(`${report.published - a.accounted} notices not accounted`);
     const backfillRate = report.published / ((done - started) / 1000);
 
