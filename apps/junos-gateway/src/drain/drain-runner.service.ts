@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Store, type DrainJob } from '@maintwatch/persistence';
@@ -8,6 +8,7 @@ import type { DrainStepType } from '@maintwatch/contracts';
 import { DrainFlow } from './drain-flow';
 import type { JunosConfigFactory } from './junos-config';
 import { DrainRelay } from './drain-relay.service';
+import { WakeableLoop } from '../relay/publish-relay';
 
 /** Injection token of the drain options. */
 export const DRAIN_OPTIONS = Symbol('DRAIN_OPTIONS');
@@ -32,21 +33,19 @@ export interface DrainOptions {
  * lease runs out (recover() then finds out what the device did).
  */
 @Injectable()
-export class DrainRunner implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(DrainRunner.name);
+export class DrainRunner extends WakeableLoop {
   private readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly steps: Counter<'step'>;
-  private stopped = false;
-  private loop?: Promise<void>;
-  private wakeUp?: () => void;
+  private flow?: DrainFlow;
 
   constructor(
-    @Inject(Store) private readonly store: Store,
+    @Inject(Store) store: Store,
     @Inject(DRAIN_OPTIONS) private readonly options: DrainOptions,
     @Inject(DRAIN_DEVICES) private readonly devices: JunosConfigFactory,
     @Inject(DrainRelay) private readonly relay: DrainRelay,
     @Inject(MetricsService) metrics: MetricsService,
   ) {
+    super(store, 'drain runner', options.tickMs);
     this.steps = metrics.counter({ name: 'maintwatch_gateway_drain_steps_total', help: 'Drain and restore steps, by step', labelNames: ['step'] });
   }
 
@@ -55,26 +54,11 @@ export class DrainRunner implements OnApplicationBootstrap, OnModuleDestroy {
     return Math.floor(Date.now() / 1000);
   }
 
-  /** Looks for due jobs now. */
-  wake(): void {
-    this.wakeUp?.();
-  }
-
-  onApplicationBootstrap(): void {
-    this.loop = this.run();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    this.wake();
-    await this.loop;
-  }
-
-
-  private async run(): Promise<void> {
-    await this.store.whenStarted();
+  /** Claims one due job and runs it; 0 when none is due. */
+  protected async once(): Promise<number> {
     const o = this.options;
-    const flow = new DrainFlow(this.store.repos.drains, this.devices, (job, step, detail, diff) => this.record(job, step, detail, diff), {
+    // Built on first use: the store's repositories exist once it has started.
+    this.flow ??= new DrainFlow(this.store.repos.drains, this.devices, (job, step, detail, diff) => this.record(job, step, detail, diff), {
       settleSeconds: o.settleSeconds,
       establishSeconds: o.establishSeconds,
       restoreRetrySeconds: o.restoreRetrySeconds,
@@ -82,40 +66,20 @@ export class DrainRunner implements OnApplicationBootstrap, OnModuleDestroy {
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       now: () => this.now(),
     });
-    let lastError = '';
-    while (!this.stopped) {
-      try {
-        for (;;) {
-          if (this.stopped) break;
-          const lease = this.options.leaseSeconds;
-          const job = await this.store.repos.drains.claimDue(this.owner, this.now(), lease);
-          if (!job) break;
-          // The heartbeat keeps the job while this replica works on it; a replica that dies
-          // stops renewing, and another takes the job over one lease later.
-          const heartbeat = setInterval(() => {
-            void this.store.repos.drains.renew(job.id, this.owner, this.now() + lease).catch(() => undefined);
-          }, (lease * 1000) / 3);
-          try {
-            await flow.run(job, this.owner);
-          } finally {
-            clearInterval(heartbeat);
-          }
-        }
-        lastError = '';
-      } catch (err) {
-        const reason = (err as Error)?.message ?? String(err);
-        if (reason !== lastError) this.logger.warn(`drain runner: ${reason}; retrying`);
-        lastError = reason;
-      }
-      if (this.stopped) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.tickMs);
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+    const lease = o.leaseSeconds;
+    const job = await this.store.repos.drains.claimDue(this.owner, this.now(), lease);
+    if (!job) return 0;
+    // The heartbeat keeps the job while this replica works on it; a replica that dies
+    // stops renewing, and another takes the job over one lease later.
+    const heartbeat = setInterval(() => {
+      void this.store.repos.drains.renew(job.id, this.owner, this.now() + lease).catch(() => undefined);
+    }, (lease * 1000) / 3);
+    try {
+      await this.flow.run(job, this.owner);
+    } finally {
+      clearInterval(heartbeat);
     }
+    return 1;
   }
 
   private async record(job: DrainJob, step: DrainStepType, detail: string, diff?: string): Promise<void> {

@@ -3,29 +3,27 @@ import type { Bus } from '@maintwatch/messaging';
 import type { Store } from '@maintwatch/persistence';
 
 /**
- * The loop of a relay that publishes audited rows of the gateway's schema: after the store
- * starts, `once()` (claim unpublished rows, publish each under a deterministic Nats-Msg-Id, mark
- * them, commit) runs until it finds nothing, then again on `wake()` or after a second. A crash
- * between publish and commit publishes again under the same ids and JetStream drops the copies.
- * An error is logged once until it changes, and retried.
+ * A loop of the gateway that works in batches against its schema: after the store starts,
+ * `once()` runs until it finds nothing to do, then again on `wake()` or after `intervalMs`.
+ * An error is logged once until it changes, and retried. The relays and the drain runner run on it.
  */
-export abstract class PublishRelay implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(this.constructor.name);
+export abstract class WakeableLoop implements OnApplicationBootstrap, OnModuleDestroy {
+  protected readonly logger = new Logger(this.constructor.name);
   private stopped = false;
   private loop?: Promise<void>;
   private wakeUp?: () => void;
 
   protected constructor(
     protected readonly store: Store,
-    protected readonly bus: Bus,
     /** For the log: "drain relay". */
     private readonly label: string,
+    private readonly intervalMs: number,
   ) {}
 
-  /** Claims, publishes and marks one batch; returns how many rows it claimed. */
+  /** Does one batch of work; returns how much it found (0: nothing left until the next wake). */
   protected abstract once(): Promise<number>;
 
-  /** Publishes now. */
+  /** Works now. */
   wake(): void {
     this.wakeUp?.();
   }
@@ -54,12 +52,28 @@ export abstract class PublishRelay implements OnApplicationBootstrap, OnModuleDe
       }
       if (this.stopped) break;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 1000);
+        const timer = setTimeout(resolve, this.intervalMs);
         this.wakeUp = () => {
           clearTimeout(timer);
           resolve();
         };
       });
     }
+  }
+}
+
+/**
+ * The loop of a relay that publishes audited rows of the gateway's schema: `once()` claims
+ * unpublished rows, publishes each under a deterministic Nats-Msg-Id, marks them and commits,
+ * every second or on `wake()`. A crash between publish and commit publishes again under the
+ * same ids and JetStream drops the copies.
+ */
+export abstract class PublishRelay extends WakeableLoop {
+  protected constructor(
+    store: Store,
+    protected readonly bus: Bus,
+    label: string,
+  ) {
+    super(store, label, 1000);
   }
 }
