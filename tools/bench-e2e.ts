@@ -1,4 +1,4 @@
-// npm run bench:e2e [-- --mails N --latency M]: the whole chain as `npm start` runs it, every
+// npm run bench:e2e [-- --mails N --latency M --parser-workers W]: the whole chain as `npm start` runs it, every
 // service a built process on one NATS and one PostgreSQL (own servers unless NATS_URL /
 // DATABASE_URL are set; PostgreSQL with fsync on), notifications to a fake Slack.
 //  1. backfill: an mbox of N provider-format mails (default 2,000: every built-in provider's
@@ -11,7 +11,9 @@
 //     time, each a BCOP notice with a future window; timed from APPEND's return to the fake
 //     Slack's receipt of the message naming its ticket.
 // Over the backfill it also prints the CPU seconds each process spent (services with their
-// threads, nats-server, PostgreSQL, the import, everything else): where the chain's time goes.
+// threads, nats-server, PostgreSQL, the import, everything else): where the chain's time goes;
+// and PostgreSQL's commits and row counts per mail (pg_stat_database). --parser-workers sets
+// PARSER_WORKERS (default: the parser's own default).
 // The last two lines are exactly
 //   e2e backfill: <number> mails/s
 //   mail to slack p99: <number> ms
@@ -23,6 +25,23 @@ import { ownNats, ownPostgres, until } from '@maintwatch/testing';
 import { backfill } from '../apps/ingest/src/backfill/backfill';
 import { arg, chainPosts, copy, cpuByRole, cpuLine, latencyMail, mbox, percentile, startChain, templates, type Chain } from './e2e-chain';
 
+interface PgActivity {
+  commits: number;
+  inserted: number;
+  updated: number;
+  deleted: number;
+  returned: number;
+}
+
+/** The chain database's counters (pg_stat_database; a backend reports its own within a second or so). */
+async function pgActivity(c: Chain): Promise<PgActivity> {
+  await c.query('SELECT pg_stat_force_next_flush()').catch(() => undefined);
+  const [r] = await c.query<Record<string, string>>(
+    'SELECT xact_commit, tup_inserted, tup_updated, tup_deleted, tup_returned FROM pg_stat_database WHERE datname = current_database()',
+  );
+  return { commits: Number(r.xact_commit), inserted: Number(r.tup_inserted), updated: Number(r.tup_updated), deleted: Number(r.tup_deleted), returned: Number(r.tup_returned) };
+}
+
 async function main(): Promise<void> {
   const mails = arg('mails', 2000);
   const latencyMails = arg('latency', 200);
@@ -33,7 +52,8 @@ async function main(): Promise<void> {
   ]);
   let chain: Chain | undefined;
   try {
-    chain = await startChain(nats.url, pg.url);
+    const parserWorkers = process.argv.includes('--parser-workers') ? arg('parser-workers', 1) : undefined;
+    chain = await startChain(nats.url, pg.url, { parserWorkers });
     const c = chain;
 
     // 1. Backfill.
@@ -43,6 +63,7 @@ async function main(): Promise<void> {
     console.log(`backfill: ${mails} mails from ${ts.length} fixtures of ${new Set(ts.map((t) => t.provider)).size} providers`);
     const before = chainPosts(c).length;
     const cpuBefore = cpuByRole();
+    const pgBefore = await pgActivity(c);
     const started = performance.now();
     // Where the time goes: when the raw notices are all stored (ingest + maintenance-api's raw
     // intake) and when they are all accounted (parser + apply).
@@ -56,6 +77,7 @@ async function main(): Promise<void> {
     await until(() => c.notifierIdle(), 600_000, 'the notifier idle');
     const done = performance.now();
     const cpuAfter = cpuByRole();
+    const pgAfter = await pgActivity(c);
     const a = await c.accounted('bench');
     const [outcome] = await c.query<{ parsed: string; unparsed: string; ignored: string; maintenances: string; events: string }>(
       `SELECT (SELECT count(DISTINCT notice_id) FROM parsed_record) AS parsed, (SELECT count(*) FROM unparsed_record) AS unparsed,
@@ -65,6 +87,8 @@ async function main(): Promise<void> {
     console.log(`published ${report.published} notices in ${((published - started) / 1000).toFixed(2)} s; raw notices all stored after ${((rawAt - started) / 1000).toFixed(2)} s; all accounted after ${((storedAt - started) / 1000).toFixed(2)} s; notifier idle after ${((done - started) / 1000).toFixed(2)} s`);
     console.log(`stored ${a.stored}, accounted ${a.accounted} (parsed ${outcome.parsed}, unparsed ${outcome.unparsed}, ignored ${outcome.ignored}); ${outcome.maintenances} maintenances, ${outcome.events} lifecycle events, ${posts} Slack posts`);
     console.log(cpuLine(cpuBefore, cpuAfter, report.published));
+    const per = (k: keyof PgActivity) => ((pgAfter[k] - pgBefore[k]) / report.published).toFixed(1);
+    console.log(`PostgreSQL per mail: ${per('commits')} commits, ${per('inserted')} rows inserted, ${per('updated')} updated, ${per('deleted')} deleted, ${per('returned')} returned by scans (the benchmark's own polling included)`);
     if (a.accounted !== report.published) throw new Error(`${report.published - a.accounted} notices not accounted`);
     const backfillRate = report.published / ((done - started) / 1000);
 

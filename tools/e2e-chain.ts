@@ -128,8 +128,8 @@ export interface Chain {
 
 const CHANNEL = 'C_BENCH';
 
-/** Starts the four mail services as built processes on `natsUrl` and a new database on `pgUrl`. */
-export async function startChain(natsUrl: string, pgUrl: string): Promise<Chain> {
+/** Starts the four mail services as built processes on `natsUrl` and a new database on `pgUrl` (`parserWorkers`: PARSER_WORKERS, else the parser's default). */
+export async function startChain(natsUrl: string, pgUrl: string, options: { parserWorkers?: number } = {}): Promise<Chain> {
   const dir = mkdtempSync(join(tmpdir(), 'e2e-chain-'));
   const [dovecot, slack, db] = await Promise.all([startDovecot({ users: [{ user: 'noc', pass: 'noc-secret' }] }), startFakeSlack({ channels: [CHANNEL] }), testDatabase(pgUrl)]);
   const ns = testNamespace();
@@ -143,7 +143,7 @@ export async function startChain(natsUrl: string, pgUrl: string): Promise<Chain>
   const base = { NATS_URL: natsUrl, NATS_NAMESPACE: ns, LOG_LEVEL: 'warn' };
   const env: Record<ChainApp, Record<string, string>> = {
     'maintenance-api': { ...base, DATABASE_URL: db.url },
-    parser: base,
+    parser: { ...base, ...(options.parserWorkers ? { PARSER_WORKERS: String(options.parserWorkers) } : {}) },
     notifier: { ...base, NOTIFIER_ROUTES_FILE: routes, BENCH_SLACK_URL: slack.webhookUrl(CHANNEL) },
     ingest: { ...base, INGEST_SOURCES_FILE: sources, IMAP_NOC_PASSWORD: 'noc-secret' },
   };

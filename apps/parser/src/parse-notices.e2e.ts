@@ -147,7 +147,10 @@ describe('parser service - parse notices', () => {
     // The killed replica's notices come back after the ack wait: short here, 60 s by default.
     const env = { NATS_URL: nats.url, NATS_NAMESPACE: ns, PARSER_CONCURRENCY: '2', PARSER_ACK_WAIT_MS: '3000' };
     const a = await startApp('parser', env);
-    apps.push(a, await startApp('parser', env));
+    apps.push(a);
+    // The survivor runs with a V8 flag as an operator may set one (its parse workers inherit the
+    // process's flags: a V8 flag passed to a worker explicitly would stop the replica at start).
+    apps.push(await startApp('parser', env, 20_000, ['--max-semi-space-size=16']));
     const n = 40;
     for (let i = 0; i < n; i++) await publish(`r-${i}`, bcopMail(`MR-${i}-${randomBytes(2).toString('hex')}`));
     await until(async () => (await readOutputs(bus)).parsed.length >= 5, 30_000, 'some parsed');

@@ -65,11 +65,14 @@ export interface AppProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts the built app with this environment (plus PORT) and waits until /healthz answers. */
-export async function startApp(app: AppName, env: Record<string, string>, timeoutMs = 20_000): Promise<AppProcess> {
+/**
+ * Starts the built app with this environment (plus PORT) and waits until /healthz answers;
+ * `extraFlags` are node flags after the production ones (as an operator's would be).
+ */
+export async function startApp(app: AppName, env: Record<string, string>, timeoutMs = 20_000, extraFlags: readonly string[] = []): Promise<AppProcess> {
   const port = await freePort();
   // APP_NODE_FLAGS: extra node flags for the app under test (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a benchmark).
-  const flags = (process.env.APP_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const flags = [...extraFlags, ...(process.env.APP_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)];
   const child = spawn(process.execPath, [...nodeFlags(app), ...flags, join(root, `dist/apps/${app}/apps/${app}/src/main.js`)], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

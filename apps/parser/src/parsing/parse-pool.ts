@@ -55,7 +55,6 @@ interface Slot {
 const FROM_SOURCES = __filename.endsWith('.ts');
 const WORKER_FILE = join(__dirname, `parse-worker${FROM_SOURCES ? '.ts' : '.js'}`);
 const WORKER_SCRIPT = FROM_SOURCES ? `require('tsx/cjs'); require(${JSON.stringify(WORKER_FILE)});` : WORKER_FILE;
-const WORKER_EXEC_ARGV = process.execArgv.filter((a) => !a.startsWith('--inspect'));
 /** Delay before replacing a worker that failed to start, so a broken install does not spin. */
 const RESPAWN_DELAY_MS = 1000;
 
@@ -126,7 +125,10 @@ export class ParsePool implements OnApplicationShutdown {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_SCRIPT, { eval: FROM_SOURCES, execArgv: WORKER_EXEC_ARGV, resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb },
+    // No execArgv: the worker inherits the process's options. A list given here must not hold V8
+    // or process-wide flags (--max-semi-space-size, --inspect): Worker refuses to start with them,
+    // and the replica with it.
+    const worker = new Worker(WORKER_SCRIPT, { eval: FROM_SOURCES, resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb },
       workerData: { maxPartBytes: this.options.maxPartBytes } satisfies WorkerData,
     });
     const slot: Slot = { worker, ready: false, retired: false };

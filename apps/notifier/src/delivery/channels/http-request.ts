@@ -1,6 +1,11 @@
-// Requests go through Node's fetch rather than Slack's or Microsoft's SDKs: the SDKs retry and
-// queue on their own, which would hide what the delivery record must know after each request:
-// delivered, refused, or unknown (the request may have reached the service).
+// Requests go through undici rather than Slack's or Microsoft's SDKs: the SDKs retry and queue on
+// their own, which would hide what the delivery record must know after each request: delivered,
+// refused, or unknown (the request may have reached the service). undici's request() rather than
+// fetch() (the same library under Node's fetch): fetch's WHATWG streams, Headers and transferable
+// AbortSignal per request were about a fifth of the notifier's CPU in bench:e2e (cpu-prof,
+// 2026-12-07), and a delivery makes one request.
+import { EventEmitter } from 'node:events';
+import { request as undiciRequest } from 'undici';
 
 /** How one request ended. */
 export type SendOutcome =
@@ -13,10 +18,15 @@ export type SendOutcome =
   /** The request may have been delivered (timeout, connection cut after sending). */
   | { kind: 'unknown'; reason: string };
 
+/** The response headers a channel reads (names case-insensitive). */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+}
+
 /** A response read in full. */
 export interface HttpResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   text: string;
 }
 
@@ -37,30 +47,50 @@ export class NoAnswerError extends Error {
 }
 
 // Errors raised before a byte of the request left: the service cannot have seen it.
-const BEFORE_SENDING = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+const BEFORE_SENDING = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
 
 /**
- * One HTTP request with a time limit covering the answer's body too. Resolves with any status;
+ * One HTTP request with a time limit covering the answer's body too. Resolves with any status
+ * (a redirect too: it is not followed, and a webhook that answers one is refused, not retried);
  * throws NotSentError when the service cannot have received it, NoAnswerError when it may have.
- * Error messages never contain the URL (it is a secret for webhooks).
+ * TLS certificates are verified (undici's default). Error messages never contain the URL (it is
+ * a secret for webhooks).
  */
 export async function request(url: string, init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; timeoutMs: number }): Promise<HttpResponse> {
-  const signal = AbortSignal.timeout(init.timeoutMs);
+  // undici takes an EventEmitter as the abort signal: no AbortSignal (and its timer) per request.
+  const signal = new EventEmitter();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    signal.emit('abort');
+  }, init.timeoutMs);
   try {
-    const res = await fetch(url, { method: init.method, headers: init.headers, body: init.body, signal, redirect: 'error' });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, text };
+    const res = await undiciRequest(url, { method: init.method, headers: init.headers, body: init.body, signal });
+    const text = await res.body.text();
+    const headers = res.headers;
+    return {
+      status: res.statusCode,
+      headers: {
+        get: (name) => {
+          const v = headers[name.toLowerCase()];
+          return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+        },
+      },
+      text,
+    };
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new NoAnswerError(`no answer within ${init.timeoutMs} ms`);
-    const code = e.cause?.code;
+    const e = err as Error & { code?: string; cause?: { code?: string } };
+    if (timedOut || e.name === 'TimeoutError' || e.name === 'AbortError') throw new NoAnswerError(`no answer within ${init.timeoutMs} ms`);
+    const code = e.code ?? e.cause?.code;
     if (code && BEFORE_SENDING.has(code)) throw new NotSentError(`could not connect (${code})`);
     throw new NoAnswerError(`connection failed (${code ?? e.name})`);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
 /** A Retry-After header (seconds or an HTTP date) in ms, when present. */
-export function retryAfterMs(headers: Headers): number | undefined {
+export function retryAfterMs(headers: ResponseHeaders): number | undefined {
   const v = headers.get('retry-after');
   if (!v) return undefined;
   const s = Number(v);
