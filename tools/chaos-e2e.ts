@@ -15,21 +15,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ownNats, ownPostgres, until } from '@maintwatch/testing';
+import { ownNats, ownPostgres, prng, until } from '@maintwatch/testing';
 import { backfill } from '../apps/ingest/src/backfill/backfill';
 import { arg, CHAIN_APPS, chainPosts, copy, mbox, startChain, templates, type Chain } from './e2e-chain';
-
-/** mulberry32: the same sequence on every platform for a seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(raw: string, rnd: () => number, n: number): string {
   const at = (s: string) => Math.floor(rnd() * Math.max(1, s.length));

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { prng } from '@maintwatch/testing';
 import { builtInRegistry, parseMail } from './index';
 import { outcomeProblem } from './testing/spec-helpers';
 
@@ -15,18 +16,6 @@ const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 3000);
 const SLOWEST = 8;
 /** An input slower than this is saved for whoever profiles the parser that choked on it. */
 const SAVE_SLOWER_THAN_MS = 2000;
-
-/** mulberry32: tiny, fast, and the same sequence on every platform for a seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Sample {
   type: string;

@@ -26,6 +26,8 @@ export type { DovecotHandle, DovecotOptions, DovecotUser } from './dovecot';
 export { startExtendedDovecot } from './dovecot-extended';
 /** A Dovecot with TLS / OAuth2: tlsPort, certificate, changeUidValidity(), doveadm(), plus DovecotHandle. */
 export type { ExtendedDovecotHandle, ExtendedDovecotOptions } from './dovecot-extended';
+/** A seeded pseudo-random sequence (mulberry32) for reproducible fuzz and chaos runs. */
+export { prng } from './prng';
 /** Makes a self-signed certificate (its own CA) for localhost and 127.0.0.1 with openssl. */
 export { createSelfSignedCertificate } from './tls-certificate';
 /** Certificate and key files of createSelfSignedCertificate(). */
