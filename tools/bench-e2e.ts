@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { ownNats, ownPostgres, until } from '@maintwatch/testing';
 import { backfill } from '../apps/ingest/src/backfill/backfill';
-import { arg, chainPosts, copy, cpuByRole, cpuLine, latencyMail, mbox, percentile, startChain, templates, type Chain } from './e2e-chain';
+import { arg, chainPosts, copy, cpuByRole, cpuLine, latencyMail, mbox, percentile, runBenchmark, startChain, templates, type Chain } from './e2e-chain';
 
 interface PgActivity {
   commits: number;
@@ -127,10 +127,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

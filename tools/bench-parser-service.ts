@@ -16,16 +16,14 @@ import { join } from 'node:path';
 import { Bus } from '@maintwatch/messaging';
 import { buildApp, ownNats, startApp, testNamespace, until } from '@maintwatch/testing';
 import { backfill } from '../apps/ingest/src/backfill/backfill';
-import { arg, copy, mbox, templates } from './e2e-chain';
+import { arg, copy, mbox, runBenchmark, statCpu, templates } from './e2e-chain';
 
-/** CPU seconds of each thread of `pid` (/proc/<pid>/task/<tid>/stat, utime + stime), by thread id. */
+/** CPU seconds of each thread of `pid` (/proc/<pid>/task/<tid>/stat), by thread id. */
 function threadCpu(pid: number): Map<number, number> {
   const out = new Map<number, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(Number(tid), (Number(f[11]) + Number(f[12])) / 100);
+      out.set(Number(tid), statCpu(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')).seconds);
     } catch {
       // the thread ended meanwhile
     }
@@ -88,10 +86,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -17,6 +17,17 @@ export function arg(name: string, fallback: number): number {
   return v;
 }
 
+/** Runs a benchmark's main: exit 0 when it ends, 1 with the error's message when it throws. */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
+}
+
 const root = join(__dirname, '..');
 const fixtures = join(root, 'libs/providers/fixtures');
 export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -236,6 +247,15 @@ export async function startChain(natsUrl: string, pgUrl: string, options: { pars
 /** Slack posts of the chain's channel. */
 export const chainPosts = (chain: Chain) => chain.slack.messages(CHANNEL);
 
+/** The command name and CPU seconds (utime + stime) of a /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat text. */
+export function statCpu(stat: string): { comm: string; seconds: number } {
+  const tick = 100; // USER_HZ: 100 on every Linux architecture Node runs on
+  // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ')'.
+  const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { comm, seconds: (Number(fields[11]) + Number(fields[12])) / tick };
+}
+
 /**
  * CPU seconds used so far by every process on the machine, by role: each chain service (its
  * node process with all its threads: parse workers, GC and JIT helpers), nats-server, PostgreSQL
@@ -252,7 +272,6 @@ export function cpuByRole(): Map<string, number> {
   } catch {
     return roles;
   }
-  const tick = 100; // USER_HZ: 100 on every Linux architecture Node runs on
   for (const pid of pids) {
     let stat: string;
     let cmdline: string;
@@ -262,10 +281,7 @@ export function cpuByRole(): Map<string, number> {
     } catch {
       continue; // gone meanwhile
     }
-    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ')'.
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const seconds = (Number(fields[11]) + Number(fields[12])) / tick;
+    const { comm, seconds } = statCpu(stat);
     if (!Number.isFinite(seconds) || seconds === 0) continue;
     const app = /dist\/apps\/([a-z-]+)\//.exec(cmdline)?.[1];
     const role = Number(pid) === process.pid ? 'bench (import)' : app ? app : comm === 'nats-server' ? 'nats-server' : comm === 'postgres' ? 'postgresql' : 'other';

@@ -2,7 +2,7 @@
 // their own, which would hide what the delivery record must know after each request: delivered,
 // refused, or unknown (the request may have reached the service). undici's request() rather than
 // fetch() (the same library under Node's fetch): fetch's WHATWG streams, Headers and transferable
-// AbortSignal per request were about a fifth of the notifier's CPU in bench:e2e (cpu-prof,
+// AbortSignal per request were about a sixth of the notifier's CPU in bench:e2e (cpu-prof,
 // 2026-12-07), and a delivery makes one request.
 import { EventEmitter } from 'node:events';
 import { request as undiciRequest } from 'undici';
@@ -80,7 +80,7 @@ export async function request(url: string, init: { method: 'GET' | 'POST'; heade
     };
   } catch (err) {
     const e = err as Error & { code?: string; cause?: { code?: string } };
-    if (timedOut || e.name === 'TimeoutError' || e.name === 'AbortError') throw new NoAnswerError(`no answer within ${init.timeoutMs} ms`);
+    if (timedOut) throw new NoAnswerError(`no answer within ${init.timeoutMs} ms`);
     const code = e.code ?? e.cause?.code;
     if (code && BEFORE_SENDING.has(code)) throw new NotSentError(`could not connect (${code})`);
     throw new NoAnswerError(`connection failed (${code ?? e.name})`);
