@@ -20,7 +20,7 @@ export {
   type NoteInput,
   type MaintenanceWithCircuits,
 } from './repositories/maintenance.repository';
-export { NoticeRepository, type StoredRawNotice, type ParsedRecordInput, type NoticeOutcomeInput } from './repositories/notice.repository';
+export { NoticeRepository, type StoredRawNotice, type ParsedRecordInput, type NoticeOutcomeInput, type UnparsedInput, type IgnoredInput } from './repositories/notice.repository';
 export { OutboxRepository, type OutboxInput } from './repositories/outbox.repository';
 export { ClockRepository, LOCKS } from './repositories/clock.repository';
 export {

@@ -160,6 +160,32 @@ describe('persistence - repositories', () => {
     expect([old?.body.toString(), old?.attempt]).toEqual(['old', 3]);
   });
 
+  it('notices - unparsed and ignored records, many in one statement: new ones true in order, a repeat (in the batch or stored before) false', async () => {
+    const notices = store.repos.notices;
+    expect(await notices.recordUnparsed({ noticeId: 'imap:u1@y', attempt: 1, providerType: 'zayo', reasons: ['no window'] })).toBe(true);
+    const unparsed = await notices.recordUnparsedMany([
+      { noticeId: 'imap:u2@y', attempt: 1, reasons: ['no id', 'no window'] },
+      { noticeId: 'imap:u1@y', attempt: 1, reasons: ['no window'] },
+      { noticeId: 'imap:u1@y', attempt: 2, sender: 'noc@zayo.com', subject: 'Maintenance', reasons: ['again'] },
+      { noticeId: 'imap:u2@y', attempt: 1, reasons: ['no id', 'no window'] },
+    ]);
+    expect(unparsed).toEqual([true, false, true, false]);
+    expect(await notices.unparsedFor('imap:u1@y')).toEqual([
+      { attempt: 1, providerType: 'zayo', reasons: ['no window'] },
+      { attempt: 2, reasons: ['again'] },
+    ]);
+    expect(await notices.unparsedFor('imap:u2@y')).toEqual([{ attempt: 1, reasons: ['no id', 'no window'] }]);
+    const ignored = await notices.recordIgnoredMany([
+      { noticeId: 'imap:i1@y', attempt: 1, sender: 'news@x.example', reason: 'not a maintenance notice' },
+      { noticeId: 'imap:i2@y', attempt: 1, reason: 'unknown sender' },
+      { noticeId: 'imap:i1@y', attempt: 1, reason: 'not a maintenance notice' },
+    ]);
+    expect(ignored).toEqual([true, true, false]);
+    expect(await notices.recordIgnored({ noticeId: 'imap:i2@y', attempt: 1, reason: 'unknown sender' })).toBe(false);
+    expect(await notices.ignoredFor('imap:i1@y')).toEqual([{ attempt: 1, reason: 'not a maintenance notice' }]);
+    expect(await notices.recordUnparsedMany([])).toEqual([]);
+  });
+
   it('outbox - an event id is written once, and claimed in order', async () => {
     const e1 = event('T-1', 'new', 1);
     const e2 = event('T-1', 'updated', 2);

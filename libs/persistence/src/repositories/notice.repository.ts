@@ -43,6 +43,11 @@ export interface NoticeOutcomeInput {
   subject?: string;
 }
 
+/** An unparsed notice to record. */
+export type UnparsedInput = NoticeOutcomeInput & { reasons: string[] };
+/** An ignored notice to record. */
+export type IgnoredInput = NoticeOutcomeInput & { reason: string };
+
 const opt = (s: string | undefined) => (s === undefined ? null : pgText(s));
 
 /** Raw notices (the bytes, kept) and what became of each: parsed, unparsed, ignored records. */
@@ -211,23 +216,59 @@ export class NoticeRepository {
   }
 
   /** Records an unparsed notice with its reasons; false when recorded before. */
-  async recordUnparsed(u: NoticeOutcomeInput & { reasons: string[] }): Promise<boolean> {
-    const rows: unknown[] = await this.m.query(
-      `INSERT INTO unparsed_record (notice_id, attempt, provider_type, sender, subject, reasons) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT ON CONSTRAINT "UQ_unparsed_record_message" DO NOTHING RETURNING id`,
-      [pgText(u.noticeId), u.attempt, opt(u.providerType), opt(u.sender), opt(u.subject), u.reasons.map(pgText)],
-    );
-    return rows.length === 1;
+  async recordUnparsed(u: UnparsedInput): Promise<boolean> {
+    const [fresh] = await this.recordUnparsedMany([u]);
+    return fresh === true;
+  }
+
+  /** recordUnparsed for many in one statement (one round trip, one commit), each answer in the order given. */
+  recordUnparsedMany(list: readonly UnparsedInput[]): Promise<boolean[]> {
+    return this.recordOutcomes('unparsed_record', 'reasons', 'UQ_unparsed_record_message', list, (u) => u.reasons.map(pgText));
   }
 
   /** Records an ignored notice with the reason; false when recorded before. */
-  async recordIgnored(i: NoticeOutcomeInput & { reason: string }): Promise<boolean> {
-    const rows: unknown[] = await this.m.query(
-      `INSERT INTO ignored_record (notice_id, attempt, provider_type, sender, subject, reason) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT ON CONSTRAINT "UQ_ignored_record_message" DO NOTHING RETURNING id`,
-      [pgText(i.noticeId), i.attempt, opt(i.providerType), opt(i.sender), opt(i.subject), pgText(i.reason)],
+  async recordIgnored(i: IgnoredInput): Promise<boolean> {
+    const [fresh] = await this.recordIgnoredMany([i]);
+    return fresh === true;
+  }
+
+  /** recordIgnored for many in one statement, each answer in the order given. */
+  recordIgnoredMany(list: readonly IgnoredInput[]): Promise<boolean[]> {
+    return this.recordOutcomes('ignored_record', 'reason', 'UQ_ignored_record_message', list, (i) => pgText(i.reason));
+  }
+
+  // One INSERT for the lot, in (notice id, attempt) order so that two statements with some of the
+  // same records take their locks in one order. A record given twice is inserted once: the
+  // first answer is whether it was new, the others false (as one call after the other answers).
+  private async recordOutcomes<T extends NoticeOutcomeInput>(
+    table: 'unparsed_record' | 'ignored_record',
+    column: 'reasons' | 'reason',
+    constraint: string,
+    list: readonly T[],
+    last: (item: T) => unknown,
+  ): Promise<boolean[]> {
+    if (list.length === 0) return [];
+    const key = (noticeId: string, attempt: number) => `${attempt} ${noticeId}`;
+    const unique = new Map<string, T>();
+    for (const item of list) {
+      const k = key(pgText(item.noticeId), item.attempt);
+      if (!unique.has(k)) unique.set(k, item);
+    }
+    const params: unknown[] = [];
+    const values = [...unique.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, item]) => {
+        const at = params.length;
+        params.push(pgText(item.noticeId), item.attempt, opt(item.providerType), opt(item.sender), opt(item.subject), last(item));
+        return `(${Array.from({ length: 6 }, (_, i) => `$${at + i + 1}`).join(', ')})`;
+      });
+    const rows: { notice_id: string; attempt: number }[] = await this.m.query(
+      `INSERT INTO ${table} (notice_id, attempt, provider_type, sender, subject, ${column}) VALUES ${values.join(', ')}
+       ON CONFLICT ON CONSTRAINT "${constraint}" DO NOTHING RETURNING notice_id, attempt`,
+      params,
     );
-    return rows.length === 1;
+    const fresh = new Set(rows.map((r) => key(r.notice_id, r.attempt)));
+    return list.map((item) => fresh.delete(key(pgText(item.noticeId), item.attempt)));
   }
 
   /** The unparsed records of a notice with their reasons. */
