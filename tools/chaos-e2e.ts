@@ -117,7 +117,7 @@ async function main(): Promise<number> {
     const idleFaults: string[] = [];
     const fire = async (k: number, what: string, act: () => Promise<void>) => {
       const threshold = Math.floor((mails * k) / (FAULTS + 1));
-      await until(async () => (await c.accounted('chaos')).accounted >= threshold, 600_000, `${threshold} accounted before ${what}`);
+      await until(() => c.accountedAtLeast('chaos', threshold), 600_000, `${threshold} accounted before ${what}`);
       const outstanding = mails - (await c.accounted('chaos')).accounted;
       if (outstanding <= 0) idleFaults.push(what);
       await act();
@@ -135,7 +135,7 @@ async function main(): Promise<number> {
     await fire(++k, 'PostgreSQL restart', () => pg.restart());
     await importing;
     console.log(`  ${((performance.now() - started) / 1000).toFixed(1)} s: import done`);
-    await until(async () => (await c.accounted('chaos')).accounted >= mails, 600_000, 'every notice accounted after the faults');
+    await until(() => c.accountedAtLeast('chaos', mails), 600_000, 'every notice accounted after the faults');
     await until(() => c.notifierIdle(), 600_000, 'the notifier idle');
     const seconds = (performance.now() - started) / 1000;
     const figures = await audit(c, 'chaos', mails, posted);
@@ -153,7 +153,7 @@ async function main(): Promise<number> {
     writeFileSync(fuzzFile, mbox(Array.from({ length: fuzzed }, (_, i) => mutate(ts[Math.floor(rnd() * ts.length)].raw, rnd, i))));
     const fuzzStarted = performance.now();
     const report = await backfill(c.bus, { path: fuzzFile, source: 'fuzz' });
-    await until(async () => (await c.accounted('fuzz')).accounted >= report.published, 900_000, 'every fuzzed notice accounted');
+    await until(() => c.accountedAtLeast('fuzz', report.published), 900_000, 'every fuzzed notice accounted');
     const dead = CHAIN_APPS.filter((app) => c.apps.get(app)?.child.exitCode !== null);
     const f = await c.accounted('fuzz');
     console.log(`fuzz: ${report.published} of ${fuzzed} mails published (the mbox reader splits damaged ones as it finds them), ${f.stored} stored, ${f.accounted} accounted in ${((performance.now() - fuzzStarted) / 1000).toFixed(1)} s`);

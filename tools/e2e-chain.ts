@@ -131,6 +131,14 @@ export interface Chain {
   kill(app: ChainApp): Promise<void>;
   /** Raw notices of `source` stored, and how many are accounted (parsed, unparsed or ignored). */
   accounted(source: string): Promise<{ stored: number; accounted: number }>;
+  /** At least `n` raw notices of `source` stored (a cheap count, for polling). */
+  storedAtLeast(source: string, n: number): Promise<boolean>;
+  /**
+   * At least `n` notices of `source` accounted. For polling: the exact query (three index probes
+   * per notice, ~11 ms at 2,000 notices, 1.4 s of PostgreSQL's CPU over a bench:e2e run polled
+   * every 100 ms) runs only once a cheap upper bound (records of any source) has reached `n`.
+   */
+  accountedAtLeast(source: string, n: number): Promise<boolean>;
   /** No event waits in the outbox, the notifier has nothing pending or unacknowledged, and no delivery waits to be posted. */
   notifierIdle(): Promise<boolean>;
   query<T extends Record<string, unknown>>(sql: string): Promise<T[]>;
@@ -183,6 +191,16 @@ export async function startChain(natsUrl: string, pgUrl: string, options: { pars
       throw err;
     }
   };
+  const accounted = async (source: string) => {
+    const rows = await query<{ stored: string; accounted: string }>(
+      `SELECT count(*) AS stored,
+         count(*) FILTER (WHERE EXISTS (SELECT 1 FROM parsed_record p WHERE p.notice_id = r.notice_id)
+           OR EXISTS (SELECT 1 FROM unparsed_record u WHERE u.notice_id = r.notice_id)
+           OR EXISTS (SELECT 1 FROM ignored_record g WHERE g.notice_id = r.notice_id)) AS accounted
+       FROM raw_notice r WHERE r.source = '${source.replace(/'/g, "''")}'`,
+    );
+    return { stored: Number(rows[0].stored), accounted: Number(rows[0].accounted) };
+  };
   const bus = await Bus.connect({ servers: natsUrl, name: 'e2e-chain', namespace: ns });
   return {
     ns,
@@ -199,15 +217,17 @@ export async function startChain(natsUrl: string, pgUrl: string, options: { pars
       await p.stop();
       apps.delete(app);
     },
-    async accounted(source) {
-      const rows = await query<{ stored: string; accounted: string }>(
-        `SELECT count(*) AS stored,
-           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM parsed_record p WHERE p.notice_id = r.notice_id)
-             OR EXISTS (SELECT 1 FROM unparsed_record u WHERE u.notice_id = r.notice_id)
-             OR EXISTS (SELECT 1 FROM ignored_record g WHERE g.notice_id = r.notice_id)) AS accounted
-         FROM raw_notice r WHERE r.source = '${source.replace(/'/g, "''")}'`,
+    accounted,
+    async storedAtLeast(source, n) {
+      const rows = await query<{ stored: string }>(`SELECT count(*) AS stored FROM raw_notice WHERE source = '${source.replace(/'/g, "''")}'`);
+      return Number(rows[0].stored) >= n;
+    },
+    async accountedAtLeast(source, n) {
+      const [bound] = await query<{ upper: string }>(
+        `SELECT (SELECT count(DISTINCT notice_id) FROM parsed_record) + (SELECT count(*) FROM unparsed_record) + (SELECT count(*) FROM ignored_record) AS upper`,
       );
-      return { stored: Number(rows[0].stored), accounted: Number(rows[0].accounted) };
+      if (Number(bound.upper) < n) return false;
+      return (await accounted(source)).accounted >= n;
     },
     async notifierIdle() {
       const rows = await query<{ n: string }>(`SELECT count(*) AS n FROM outbox WHERE published_at IS NULL`);
