@@ -71,14 +71,21 @@ describe('operator web page - in Chromium against the real API', () => {
     const js = await fetch(`${s.api.url}${asset}`);
     expect(js.status).toBe(200);
     expect(js.headers.get('cache-control')).toContain('immutable');
+    expect(js.headers.get('content-type')).toContain('javascript');
+    // Read to the end: a body left unread keeps its socket open after the suite (Jest then
+    // force-exits the worker: "A worker process has failed to exit gracefully").
+    expect((await js.text()).length).toBeGreaterThan(1000);
     const deep = await fetch(`${s.api.url}/maintenances/0b5f2b1e-6a3e-4c55-9d5e-3f1a2b3c4d5e`, { headers: { accept: 'text/html' } });
     expect(deep.status).toBe(200);
     expect(await deep.text()).toBe(html);
     const api = await fetch(`${s.api.url}/api/v1/nothing-here`, { headers: { accept: 'text/html' } });
     expect(api.status).toBe(404);
     expect(api.headers.get('content-type')).toContain('json');
+    expect(((await api.json()) as { statusCode?: number }).statusCode).toBe(404);
     // The token never goes in the page's own URLs: the live feed refuses ?token=.
-    expect((await fetch(`${s.api.url}/api/v1/live/events?token=${s.readToken}`)).status).toBe(401);
+    const byQuery = await fetch(`${s.api.url}/api/v1/live/events?token=${s.readToken}`);
+    expect(byQuery.status).toBe(401);
+    await byQuery.arrayBuffer();
   });
 
   it('operator - signs in, sees a maintenance arrive live, acknowledges it and adds a note', async () => {
