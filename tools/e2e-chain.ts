@@ -146,6 +146,8 @@ export interface Chain {
 }
 
 const CHANNEL = 'C_BENCH';
+/** A string as an SQL literal. */
+const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** Starts the four mail services as built processes on `natsUrl` and a new database on `pgUrl` (`parserWorkers`: PARSER_WORKERS, else the parser's default). */
 export async function startChain(natsUrl: string, pgUrl: string, options: { parserWorkers?: number } = {}): Promise<Chain> {
@@ -197,7 +199,7 @@ export async function startChain(natsUrl: string, pgUrl: string, options: { pars
          count(*) FILTER (WHERE EXISTS (SELECT 1 FROM parsed_record p WHERE p.notice_id = r.notice_id)
            OR EXISTS (SELECT 1 FROM unparsed_record u WHERE u.notice_id = r.notice_id)
            OR EXISTS (SELECT 1 FROM ignored_record g WHERE g.notice_id = r.notice_id)) AS accounted
-       FROM raw_notice r WHERE r.source = '${source.replace(/'/g, "''")}'`,
+       FROM raw_notice r WHERE r.source = ${literal(source)}`,
     );
     return { stored: Number(rows[0].stored), accounted: Number(rows[0].accounted) };
   };
@@ -219,7 +221,7 @@ export async function startChain(natsUrl: string, pgUrl: string, options: { pars
     },
     accounted,
     async storedAtLeast(source, n) {
-      const rows = await query<{ stored: string }>(`SELECT count(*) AS stored FROM raw_notice WHERE source = '${source.replace(/'/g, "''")}'`);
+      const rows = await query<{ stored: string }>(`SELECT count(*) AS stored FROM raw_notice WHERE source = ${literal(source)}`);
       return Number(rows[0].stored) >= n;
     },
     async accountedAtLeast(source, n) {

@@ -6,7 +6,7 @@ import { MicroBatcher } from './micro-batcher';
 /** Raw notices up to this size share a statement with those arriving meanwhile; larger ones are stored alone. */
 export const BATCHED_RAW_BYTES = 256 * 1024;
 /** Records (raw notices, unparsed, ignored) in one statement at most. */
-const RAW_BATCH = 64;
+const BATCH = 64;
 
 /**
  * Keeps what the notices stream brings: the raw bytes (copied from the object store by the
@@ -20,24 +20,21 @@ export class RecordNoticeUseCase {
   // Notices that arrive while a statement runs share the next one: one round trip and one
   // commit for many (bench:e2e 2026-12-07: one INSERT per notice was most of the intake's
   // PostgreSQL time). Keyed lanes: one notice id is never in two statements at once.
-  private readonly raw = new MicroBatcher<RawNotice, 'stored' | 'known'>(
-    (notices) => settle(notices, (all) => this.store.repos.notices.saveRawMany(all), (n) => this.store.repos.notices.saveRaw(n.meta, n.body)),
-    RAW_BATCH,
-    2,
+  private readonly raw = batched<RawNotice, 'stored' | 'known'>(
+    (all) => this.store.repos.notices.saveRawMany(all),
+    (n) => this.store.repos.notices.saveRaw(n.meta, n.body),
     (n) => n.meta.noticeId,
   );
-  // Unparsed and ignored records the same way (in bench:e2e's backfill they were ~860 of the
-  // ~1,600 commits of 2,000 mails, one statement each).
-  private readonly unparsedRecords = new MicroBatcher<NoticeUnparsed, boolean>(
-    (list) => settle(list, (all) => this.store.repos.notices.recordUnparsedMany(all), (u) => this.store.repos.notices.recordUnparsed(u)),
-    RAW_BATCH,
-    2,
+  // Unparsed and ignored records the same way: mostly one at a time while the parser trickles
+  // them out, many per statement when a backlog is worked off (after a restart, a reprocess).
+  private readonly unparsedRecords = batched<NoticeUnparsed, boolean>(
+    (all) => this.store.repos.notices.recordUnparsedMany(all),
+    (u) => this.store.repos.notices.recordUnparsed(u),
     (u) => u.noticeId,
   );
-  private readonly ignoredRecords = new MicroBatcher<NoticeIgnored, boolean>(
-    (list) => settle(list, (all) => this.store.repos.notices.recordIgnoredMany(all), (i) => this.store.repos.notices.recordIgnored(i)),
-    RAW_BATCH,
-    2,
+  private readonly ignoredRecords = batched<NoticeIgnored, boolean>(
+    (all) => this.store.repos.notices.recordIgnoredMany(all),
+    (i) => this.store.repos.notices.recordIgnored(i),
     (i) => i.noticeId,
   );
 
@@ -60,6 +57,11 @@ export class RecordNoticeUseCase {
   async ignored(i: NoticeIgnored): Promise<boolean> {
     return this.ignoredRecords.submit(i);
   }
+}
+
+/** A two-lane MicroBatcher keyed by notice id whose batches run through settle(). */
+function batched<I, O>(many: (items: I[]) => Promise<O[]>, one: (item: I) => Promise<O>, noticeIdOf: (item: I) => string): MicroBatcher<I, O> {
+  return new MicroBatcher<I, O>((items) => settle(items, many, one), BATCH, 2, noticeIdOf);
 }
 
 /**
